@@ -1,0 +1,258 @@
+/*
+ * exhibit-agent: collects configuration evidence from a host.  main()
+ * parses the global options and runs one command from the table; all
+ * else lives in agent/libagent.a so that tests link the same objects.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "agent-conf.h"
+#include "collect.h"
+#include "evidence.h"
+#include "hostroot.h"
+#include "jsonutil.h"
+#include "log.h"
+#include "xmalloc.h"
+
+struct agent_cmd {
+	const char	*name;
+	const char	*usage;
+	const char	*summary;
+	int		(*exec)(int, char **);
+};
+
+static int	cmd_collect(int, char **);
+
+static const struct agent_cmd agent_cmds[] = {
+	{ "collect", "[--root DIR] [--section NAME]... [--pretty]",
+	    "print this host's evidence document as JSON", cmd_collect },
+};
+#define NCMDS	(sizeof(agent_cmds) / sizeof(agent_cmds[0]))
+
+static const char	*conf_path = AGENT_CONF_PATH;
+static int		 conf_path_given;
+
+static void
+usage(FILE *f)
+{
+	const struct collector	*c;
+	size_t			 i, n;
+
+	fprintf(f,
+"usage: exhibit-agent [-v] [-f file] command [options]\n"
+"       exhibit-agent -n [-f file]\n"
+"\n"
+"The Exhibit agent collects configuration evidence from a Linux host.  It\n"
+"only reads files under the host root; it runs no programs.\n"
+"\n"
+"  -f, --config FILE  configuration file (default %s)\n"
+"  -n, --check        check the configuration, print \"configuration OK\"\n"
+"                     or every error as file:line: message, and exit\n"
+"  -v, --verbose      log debug messages too\n"
+"      --help         show this help and exit\n"
+"      --version      show the version and exit\n"
+"\n"
+"Commands:\n", AGENT_CONF_PATH);
+	for (i = 0; i < NCMDS; i++)
+		fprintf(f, "  %s %s\n      %s\n", agent_cmds[i].name,
+		    agent_cmds[i].usage, agent_cmds[i].summary);
+	fprintf(f,
+"\n"
+"collect options:\n"
+"  --root DIR      collect from DIR as if it were / (default: the root\n"
+"                  key of the configuration, else /); symlinks and \"..\"\n"
+"                  never lead outside it\n"
+"  --section NAME  collect only this section (repeatable; the host\n"
+"                  section is always included)\n"
+"  --pretty        indent the JSON\n"
+"\n"
+"Sections:\n");
+	c = evidence_collectors(&n);
+	for (i = 0; i < n; i++)
+		fprintf(f, "  %-18s %s\n", c[i].name, c[i].summary);
+	fprintf(f,
+"\n"
+"The configuration file is read when given with -f, or when it exists at\n"
+"its default path; otherwise defaults apply.\n"
+"\n"
+"Exit status: 0 success, 1 invalid configuration or a runtime failure,\n"
+"2 a command-line usage error.\n");
+}
+
+/* Load the configuration, or the defaults when no file was named and
+ * none exists.  Every error is logged. */
+static int
+load_conf(struct agent_conf *ac)
+{
+	struct conf_errors	errs = { 0 };
+
+	memset(ac, 0, sizeof(*ac));
+	if (!conf_path_given && access(conf_path, F_OK) == -1 &&
+	    errno == ENOENT) {
+		agent_conf_defaults(ac);
+		return 0;
+	}
+	if (agent_conf_load(conf_path, ac, &errs) != 0) {
+		conf_errors_log(&errs);
+		conf_errors_free(&errs);
+		agent_conf_free(ac);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+cmd_collect(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "root",	required_argument,	NULL, 'r' },
+		{ "section",	required_argument,	NULL, 's' },
+		{ "pretty",	no_argument,		NULL, 'p' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct agent_conf	  ac;
+	struct hostroot		 *root;
+	struct json_object	 *doc;
+	const char		 *rootpath = NULL, **only = NULL;
+	size_t			  nonly = 0;
+	int			  ch, pretty = 0;
+
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'r':
+			rootpath = optarg;
+			break;
+		case 's':
+			if (evidence_collector(optarg) == NULL) {
+				fprintf(stderr, "exhibit-agent: collect: no "
+				    "section named \"%s\" (see --help)\n",
+				    optarg);
+				free(only);
+				return 2;
+			}
+			only = xreallocarray(only, nonly + 1, sizeof(*only));
+			only[nonly++] = optarg;
+			break;
+		case 'p':
+			pretty = 1;
+			break;
+		default:
+			free(only);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "exhibit-agent: collect: unexpected argument: "
+		    "%s\n", argv[optind]);
+		free(only);
+		return 2;
+	}
+	if (load_conf(&ac) == -1) {
+		free(only);
+		return 1;
+	}
+	if (rootpath == NULL)
+		rootpath = ac.root;
+	if ((root = hostroot_open(rootpath, ac.max_file_size)) == NULL) {
+		log_warn("collect: root %s", rootpath);
+		agent_conf_free(&ac);
+		free(only);
+		return 1;
+	}
+	doc = evidence_collect(root, only, nonly);
+	printf("%s\n", jsonutil_to_string(doc, pretty));
+	json_object_put(doc);
+	hostroot_free(root);
+	agent_conf_free(&ac);
+	free(only);
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		log_warn("collect: writing the document");
+		return 1;
+	}
+	return 0;
+}
+
+static int
+check_conf(void)
+{
+	struct agent_conf	ac;
+
+	conf_path_given = 1;
+	if (load_conf(&ac) == -1)
+		return 1;
+	printf("configuration OK\n");
+	agent_conf_free(&ac);
+	return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "config",	required_argument,	NULL, 'f' },
+		{ "check",	no_argument,		NULL, 'n' },
+		{ "verbose",	no_argument,		NULL, 'v' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ "version",	no_argument,		NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	size_t	i;
+	int	ch, check = 0, verbose = 0;
+
+	log_init(argv[0], 0, LOG_DEST_AUTO);
+	/* "+": options after the command belong to the command. */
+	while ((ch = getopt_long(argc, argv, "+f:nv", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'f':
+			conf_path = optarg;
+			conf_path_given = 1;
+			break;
+		case 'n':
+			check = 1;
+			break;
+		case 'v':
+			verbose++;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("exhibit-agent (Exhibit) %s\n", PACKAGE_VERSION);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	log_setverbose(verbose);
+	argc -= optind;
+	argv += optind;
+	if (check) {
+		if (argc != 0) {
+			usage(stderr);
+			return 2;
+		}
+		return check_conf();
+	}
+	if (argc == 0) {
+		usage(stderr);
+		return 2;
+	}
+	for (i = 0; i < NCMDS; i++) {
+		if (strcmp(argv[0], agent_cmds[i].name) == 0) {
+			optind = 1;
+			return agent_cmds[i].exec(argc, argv);
+		}
+	}
+	fprintf(stderr, "exhibit-agent: unknown command: %s\n", argv[0]);
+	usage(stderr);
+	return 2;
+}

@@ -1,0 +1,135 @@
+/*
+ * Building the evidence document.  Key order is fixed by the code, never
+ * by the host, so an unchanged host serialises to the same bytes apart
+ * from collected_at (and uptime on the live host).
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "collect.h"
+#include "evidence.h"
+#include "fileio.h"
+#include "hostroot.h"
+#include "jsonutil.h"
+#include "section.h"
+#include "timefmt.h"
+
+static const struct collector collectors[] = {
+	{ "host", "host name, machine id, OS release, kernel, architecture",
+	    collect_host },
+};
+#define NCOLLECTORS	(sizeof(collectors) / sizeof(collectors[0]))
+
+const struct collector *
+evidence_collectors(size_t *count)
+{
+	*count = NCOLLECTORS;
+	return collectors;
+}
+
+const struct collector *
+evidence_collector(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < NCOLLECTORS; i++) {
+		if (strcmp(collectors[i].name, name) == 0)
+			return &collectors[i];
+	}
+	return NULL;
+}
+
+static int
+evidence_wanted(const char *name, const char *const *only, size_t nonly)
+{
+	size_t	i;
+
+	/* The host section names the document's host: always collected. */
+	if (nonly == 0 || strcmp(name, "host") == 0)
+		return 1;
+	for (i = 0; i < nonly; i++) {
+		if (strcmp(only[i], name) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Copy one member of the host section's data into the summary. */
+static void
+evidence_copy(struct json_object *to, const char *key,
+    struct json_object *from, const char *fromkey)
+{
+	struct json_object	*v;
+
+	if (from != NULL && json_object_object_get_ex(from, fromkey, &v))
+		jsonutil_set(to, key, json_object_get(v));
+}
+
+/*
+ * The top-level "host" summary names the host for people and indexes;
+ * the host section stays the evidence.  Uptime changes every second, so it
+ * lives here and not in a section, whose digest must only change when the
+ * host does.
+ */
+static struct json_object *
+evidence_host_summary(struct hostroot *root, struct json_object *hostdata)
+{
+	struct json_object	*h, *kernel = NULL;
+	char			*buf;
+	size_t			 len;
+	double			 up;
+
+	h = json_object_new_object();
+	evidence_copy(h, "hostname", hostdata, "hostname");
+	evidence_copy(h, "machine_id", hostdata, "machine_id");
+	evidence_copy(h, "os", hostdata, "os");
+	if (hostdata != NULL)
+		json_object_object_get_ex(hostdata, "kernel", &kernel);
+	evidence_copy(h, "kernel", kernel, "release");
+	evidence_copy(h, "arch", hostdata, "arch");
+	if (hostroot_is_live(root) &&
+	    fileio_read_path("/proc/uptime", 128, &buf, &len) == 0) {
+		if (sscanf(buf, "%lf", &up) == 1 && up >= 0)
+			jsonutil_set_int64(h, "uptime_seconds", (int64_t)up);
+		free(buf);
+	}
+	return h;
+}
+
+struct json_object *
+evidence_collect(struct hostroot *root, const char *const *only, size_t nonly)
+{
+	struct json_object	*doc, *sections, *errors, *sec, *hostdata = NULL;
+	struct section		*s;
+	char			 now[TIMEFMT_RFC3339_LEN];
+	size_t			 i;
+
+	sections = json_object_new_object();
+	errors = json_object_new_array();
+	for (i = 0; i < NCOLLECTORS; i++) {
+		if (!evidence_wanted(collectors[i].name, only, nonly))
+			continue;
+		s = section_new(collectors[i].name, root);
+		collectors[i].collect(s);
+		sec = section_finish(s, errors);
+		section_free(s);
+		jsonutil_set(sections, collectors[i].name, sec);
+		if (strcmp(collectors[i].name, "host") == 0)
+			json_object_object_get_ex(sec, "data", &hostdata);
+	}
+
+	doc = json_object_new_object();
+	jsonutil_set_string(doc, "schema", EVIDENCE_SCHEMA);
+	jsonutil_set_string(doc, "collected_at",
+	    timefmt_rfc3339(timefmt_now(), now, sizeof(now)));
+	jsonutil_set_string(doc, "agent_version", PACKAGE_VERSION);
+	jsonutil_set(doc, "host", evidence_host_summary(root, hostdata));
+	jsonutil_set(doc, "sections", sections);
+	jsonutil_set(doc, "errors", errors);
+	return doc;
+}

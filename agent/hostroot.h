@@ -1,0 +1,22 @@
+/*
+ * The host whose evidence is collected: a root directory ("/" for this
+ * host) and the limits that apply to reading it.
+ */
+#ifndef EXHIBIT_HOSTROOT_H
+#define EXHIBIT_HOSTROOT_H
+
+#include <stddef.h>
+
+struct hostroot;
+
+/* Open the root directory; NULL with errno set on failure. */
+struct hostroot	*hostroot_open(const char *path, size_t max_file_size);
+void		 hostroot_free(struct hostroot *);
+
+/* The root is this machine's "/": live sources (uname, /proc) apply. */
+int		 hostroot_is_live(const struct hostroot *);
+int		 hostroot_fd(const struct hostroot *);
+const char	*hostroot_path(const struct hostroot *);
+size_t		 hostroot_max_file_size(const struct hostroot *);
+
+#endif

@@ -1,0 +1,72 @@
+/*
+ * One evidence section under construction: its data, the files it was
+ * built from (path, sha256, size, or why a file was not read) and the
+ * errors met on the way.  Collectors read the host only through these
+ * functions, so every value can be tied to the file that held it.
+ */
+#ifndef EXHIBIT_SECTION_H
+#define EXHIBIT_SECTION_H
+
+#include <sys/stat.h>
+
+#include <stddef.h>
+
+#include <json-c/json.h>
+
+struct hostroot;
+struct section;
+
+struct section	*section_new(const char *name, struct hostroot *);
+void		 section_free(struct section *);
+
+const char	*section_name(const struct section *);
+struct hostroot	*section_root(const struct section *);
+
+/* The "data" object collectors fill. */
+struct json_object *section_data(struct section *);
+
+/*
+ * Read a text file (absolute in-root path) into an allocated,
+ * NUL-terminated buffer.  Returns 0 and records the file as a source.
+ * Returns -1 when it was not read: absent (errno ENOENT; recorded as an
+ * absent source, not an error, since absence is itself evidence), or
+ * unreadable, too large, binary, a directory, a symlink loop (recorded as
+ * a source with that status and as an error).
+ */
+int	section_read(struct section *, const char *path, char **buf,
+	    size_t *len);
+
+/* The same for a file that may hold any bytes. */
+int	section_read_binary(struct section *, const char *path, char **buf,
+	    size_t *len);
+
+/*
+ * Names in a directory, sorted bytewise, without "." and "..", keeping
+ * only those ending in suffix (NULL for all).  An absent directory gives
+ * zero names and returns 0; other failures are errors and return -1.
+ */
+int	section_list_dir(struct section *, const char *dir, const char *suffix,
+	    char ***names, size_t *count);
+void	section_free_names(char **names, size_t count);
+
+/* stat(2) an in-root path, following symlinks unless nofollow.  -1 with
+ * errno when it fails; failures other than absence are errors. */
+int	section_stat(struct section *, const char *path, struct stat *,
+	    int nofollow);
+
+/* Read a symlink's target as stored (not resolved); NULL if not a link. */
+char	*section_readlink(struct section *, const char *path);
+
+void	section_error(struct section *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+/*
+ * Finish: returns {"digest", "sources", "data"} and appends this section's
+ * errors, as {"section", "message"}, to errors.  The digest is the SHA-256
+ * of the compact serialisation of sources and data, so an unchanged host
+ * gives an unchanged digest.
+ */
+struct json_object *section_finish(struct section *,
+	    struct json_object *errors);
+
+#endif

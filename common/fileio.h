@@ -1,0 +1,25 @@
+/*
+ * Whole-file reads with a size limit, and crash-safe whole-file writes.
+ */
+#ifndef EXHIBIT_FILEIO_H
+#define EXHIBIT_FILEIO_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Read fd to its end into an allocated, NUL-terminated buffer.  Returns 0,
+ * or -1 with errno: EFBIG when the content exceeds max bytes, EISDIR for
+ * a directory, or the read error. */
+int	fileio_read_fd(int fd, size_t max, char **buf, size_t *len);
+int	fileio_read_path(const char *path, size_t max, char **buf, size_t *len);
+
+/* Replace path with data so that a crash leaves either the old or the new
+ * content, never a mix: temporary file in the same directory, fsync,
+ * rename, fsync of the directory.  Returns 0 or -1 with errno. */
+int	fileio_write_atomic(const char *path, const void *data, size_t len,
+	    mode_t mode);
+
+/* fsync the directory that holds path. */
+int	fileio_sync_parent(const char *path);
+
+#endif

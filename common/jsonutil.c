@@ -1,0 +1,253 @@
+/*
+ * json-c helpers.  Parsing untrusted bytes is strict (RFC 8259 grammar,
+ * valid UTF-8, bounded nesting, nothing after the value) because what we
+ * accept from agents becomes audit evidence.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jsonutil.h"
+#include "log.h"
+
+/*
+ * What json-c lets through that we must not: it stops at a NUL byte,
+ * takes single-quoted strings, NaN and Infinity even in strict mode, and
+ * saturates integers
+ * that do not fit in 64 bits (so a forged "seq" would silently become
+ * INT64_MAX).  One lexical pass outside strings catches all three.
+ */
+static int
+jsonutil_prescan(const char *buf, size_t len, char *err, size_t errlen)
+{
+	char		 num[24];
+	size_t		 i = 0, start;
+	int		 isint;
+
+	while (i < len) {
+		start = i;
+		switch (buf[i]) {
+		case '\0':
+			snprintf(err, errlen, "NUL byte at offset %zu", i);
+			return -1;
+		case '\'':
+			snprintf(err, errlen, "single-quoted string at offset "
+			    "%zu", i);
+			return -1;
+		case '"':
+			for (i++; i < len && buf[i] != '"'; i++) {
+				if (buf[i] == '\0') {
+					snprintf(err, errlen, "NUL byte at "
+					    "offset %zu", i);
+					return -1;
+				}
+				if (buf[i] == '\\')
+					i++;
+			}
+			i++;
+			continue;
+		case '-': case '0': case '1': case '2': case '3': case '4':
+		case '5': case '6': case '7': case '8': case '9':
+			isint = 1;
+			for (i++; i < len && strchr("0123456789.eE+-",
+			    buf[i]) != NULL && buf[i] != '\0'; i++) {
+				if (!isdigit((unsigned char)buf[i]))
+					isint = 0;
+			}
+			if (!isint)
+				continue;
+			if (i - start < sizeof(num)) {
+				memcpy(num, buf + start, i - start);
+				num[i - start] = '\0';
+				errno = 0;
+				(void)strtoll(num, NULL, 10);
+				if (errno == 0)
+					continue;
+			}
+			snprintf(err, errlen, "integer out of range at offset "
+			    "%zu", start);
+			return -1;
+		default:
+			if (!isalpha((unsigned char)buf[i])) {
+				i++;
+				continue;
+			}
+			/* json-c also takes NaN and Infinity. */
+			while (i < len && isalpha((unsigned char)buf[i]))
+				i++;
+			if ((i - start == 4 && (memcmp(buf + start, "true", 4) == 0 ||
+			    memcmp(buf + start, "null", 4) == 0)) ||
+			    (i - start == 5 && memcmp(buf + start, "false", 5) == 0))
+				continue;
+			snprintf(err, errlen, "invalid literal at offset %zu",
+			    start);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+struct json_object *
+jsonutil_parse(const char *buf, size_t len, char *err, size_t errlen)
+{
+	struct json_tokener		*tok;
+	struct json_object		*obj;
+	enum json_tokener_error		 jerr;
+	size_t				 end;
+
+	if (len > INT32_MAX) {
+		snprintf(err, errlen, "JSON text too large");
+		return NULL;
+	}
+	if (jsonutil_prescan(buf, len, err, errlen) == -1)
+		return NULL;
+	if ((tok = json_tokener_new_ex(JSONUTIL_MAX_DEPTH)) == NULL)
+		fatalx("jsonutil_parse: out of memory");
+	json_tokener_set_flags(tok,
+	    JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+	obj = json_tokener_parse_ex(tok, buf, (int)len);
+	jerr = json_tokener_get_error(tok);
+	end = json_tokener_get_parse_end(tok);
+	/* A bare top-level number is only complete once input ends. */
+	if (obj == NULL && jerr == json_tokener_continue) {
+		obj = json_tokener_parse_ex(tok, "", 1);
+		jerr = json_tokener_get_error(tok);
+		end = len;
+	}
+	if (obj == NULL) {
+		if (jerr == json_tokener_continue)
+			snprintf(err, errlen, "JSON text ends early");
+		else
+			snprintf(err, errlen, "%s at offset %zu",
+			    json_tokener_error_desc(jerr), end);
+		json_tokener_free(tok);
+		return NULL;
+	}
+	json_tokener_free(tok);
+	while (end < len && strchr(" \t\r\n", buf[end]) != NULL)
+		end++;
+	if (end < len) {
+		snprintf(err, errlen, "unexpected data after JSON value at "
+		    "offset %zu", end);
+		json_object_put(obj);
+		return NULL;
+	}
+	return obj;
+}
+
+static int
+jsonutil_get(struct json_object *obj, const char *key, json_type type,
+    struct json_object **out)
+{
+	struct json_object	*v;
+
+	if (obj == NULL || !json_object_is_type(obj, json_type_object) ||
+	    !json_object_object_get_ex(obj, key, &v) ||
+	    !json_object_is_type(v, type))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int
+jsonutil_get_string(struct json_object *obj, const char *key,
+    const char **out)
+{
+	struct json_object	*v;
+
+	if (jsonutil_get(obj, key, json_type_string, &v) == -1)
+		return -1;
+	*out = json_object_get_string(v);
+	return 0;
+}
+
+int
+jsonutil_get_int64(struct json_object *obj, const char *key, int64_t *out)
+{
+	struct json_object	*v;
+
+	if (jsonutil_get(obj, key, json_type_int, &v) == -1)
+		return -1;
+	/* json-c saturates out-of-range integers; refuse them instead. */
+	errno = 0;
+	*out = json_object_get_int64(v);
+	if (errno != 0)
+		return -1;
+	return 0;
+}
+
+int
+jsonutil_get_bool(struct json_object *obj, const char *key, int *out)
+{
+	struct json_object	*v;
+
+	if (jsonutil_get(obj, key, json_type_boolean, &v) == -1)
+		return -1;
+	*out = json_object_get_boolean(v) ? 1 : 0;
+	return 0;
+}
+
+int
+jsonutil_get_object(struct json_object *obj, const char *key,
+    struct json_object **out)
+{
+	return jsonutil_get(obj, key, json_type_object, out);
+}
+
+int
+jsonutil_get_array(struct json_object *obj, const char *key,
+    struct json_object **out)
+{
+	return jsonutil_get(obj, key, json_type_array, out);
+}
+
+void
+jsonutil_set(struct json_object *obj, const char *key, struct json_object *val)
+{
+	if (json_object_object_add(obj, key, val) != 0)
+		fatalx("jsonutil_set: cannot add \"%s\"", key);
+}
+
+static struct json_object *
+jsonutil_checked(struct json_object *v)
+{
+	if (v == NULL)
+		fatalx("json-c: out of memory");
+	return v;
+}
+
+void
+jsonutil_set_string(struct json_object *obj, const char *key, const char *val)
+{
+	jsonutil_set(obj, key, val == NULL ? NULL :
+	    jsonutil_checked(json_object_new_string(val)));
+}
+
+void
+jsonutil_set_int64(struct json_object *obj, const char *key, int64_t val)
+{
+	jsonutil_set(obj, key, jsonutil_checked(json_object_new_int64(val)));
+}
+
+void
+jsonutil_set_bool(struct json_object *obj, const char *key, int val)
+{
+	jsonutil_set(obj, key, jsonutil_checked(json_object_new_boolean(val)));
+}
+
+const char *
+jsonutil_to_string(struct json_object *obj, int pretty)
+{
+	int	flags = JSON_C_TO_STRING_NOSLASHESCAPE;
+
+	flags |= pretty ? JSON_C_TO_STRING_PRETTY |
+	    JSON_C_TO_STRING_SPACED : JSON_C_TO_STRING_PLAIN;
+	return json_object_to_json_string_ext(obj, flags);
+}

@@ -1,0 +1,43 @@
+/*
+ * Small helpers over json-c: strict parsing of untrusted bytes, typed
+ * getters that say what was wrong, and setters that keep building code
+ * short.  Objects keep insertion order, so documents built in a fixed
+ * order serialise identically every time.
+ */
+#ifndef EXHIBIT_JSONUTIL_H
+#define EXHIBIT_JSONUTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <json-c/json.h>
+
+#define JSONUTIL_MAX_DEPTH	32
+
+/* Parse exactly one JSON value filling buf (trailing whitespace allowed).
+ * On error returns NULL and writes a sentence into err. */
+struct json_object *jsonutil_parse(const char *buf, size_t len,
+	    char *err, size_t errlen);
+
+/* Typed member access: 0 and *out set, or -1 when the member is missing
+ * or has another type. */
+int	jsonutil_get_string(struct json_object *, const char *key,
+	    const char **out);
+int	jsonutil_get_int64(struct json_object *, const char *key, int64_t *out);
+int	jsonutil_get_bool(struct json_object *, const char *key, int *out);
+int	jsonutil_get_object(struct json_object *, const char *key,
+	    struct json_object **out);
+int	jsonutil_get_array(struct json_object *, const char *key,
+	    struct json_object **out);
+
+void	jsonutil_set_string(struct json_object *, const char *key,
+	    const char *val);		/* NULL val sets JSON null */
+void	jsonutil_set_int64(struct json_object *, const char *key, int64_t);
+void	jsonutil_set_bool(struct json_object *, const char *key, int);
+void	jsonutil_set(struct json_object *, const char *key,
+	    struct json_object *val);	/* takes ownership of val */
+
+/* Serialise: compact or pretty (two-space indent); "/" is not escaped.
+ * The string belongs to obj. */
+const char *jsonutil_to_string(struct json_object *, int pretty);
+
+#endif

@@ -1,0 +1,36 @@
+/*
+ * The keys of exhibitd.conf.  conf/exhibitd.conf documents each one with
+ * its default; keep the two in step.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <stddef.h>
+
+#include "daemon-conf.h"
+#include "log.h"
+
+static const struct conf_key daemon_conf_keys[] = {
+	{ "daemon", "state_dir", CONF_PATH,
+	    offsetof(struct daemon_conf, state_dir), EXHIBIT_STATEDIR,
+	    0, 0, NULL },
+	{ "daemon", "log", CONF_ENUM,
+	    offsetof(struct daemon_conf, log_dest), "auto",
+	    0, 0, log_dest_names },
+};
+#define NKEYS	(sizeof(daemon_conf_keys) / sizeof(daemon_conf_keys[0]))
+
+int
+daemon_conf_load(const char *path, struct daemon_conf *dc,
+    struct conf_errors *errs)
+{
+	conf_defaults(daemon_conf_keys, NKEYS, dc);
+	return conf_load_file(path, daemon_conf_keys, NKEYS, dc, errs);
+}
+
+void
+daemon_conf_free(struct daemon_conf *dc)
+{
+	conf_free(daemon_conf_keys, NKEYS, dc);
+}

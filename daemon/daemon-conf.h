@@ -1,0 +1,22 @@
+/*
+ * exhibitd.conf: the daemon's configuration, shared by exhibitd and
+ * exhibitctl (which finds the state directory through it).
+ */
+#ifndef EXHIBIT_DAEMON_CONF_H
+#define EXHIBIT_DAEMON_CONF_H
+
+#include "conf.h"
+
+#define DAEMON_CONF_PATH	EXHIBIT_CONFDIR "/exhibitd.conf"
+
+struct daemon_conf {
+	char	*state_dir;
+	int	 log_dest;	/* index into log_dest_names */
+};
+
+/* Load path over the defaults; returns the number of errors in errs. */
+int	daemon_conf_load(const char *path, struct daemon_conf *,
+	    struct conf_errors *errs);
+void	daemon_conf_free(struct daemon_conf *);
+
+#endif

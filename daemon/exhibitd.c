@@ -1,0 +1,210 @@
+/*
+ * exhibitd: the central daemon.  main() owns the event loop; everything
+ * else lives in daemon/libdaemon.a so that tests link the same objects.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+
+#include "daemon-conf.h"
+#include "log.h"
+
+static const char *conf_path = DAEMON_CONF_PATH;
+static struct daemon_conf dconf;
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+"usage: exhibitd [-nv] [-f file]\n"
+"\n"
+"The Exhibit daemon.  It loads its configuration, prepares its state\n"
+"directory and runs until SIGTERM or SIGINT; SIGHUP reloads the\n"
+"configuration, keeping the running one if the new file has errors.\n"
+"This version does not yet accept network connections.\n"
+"\n"
+"  -f, --config FILE  configuration file (default %s)\n"
+"  -n, --check        check the configuration, print \"configuration OK\"\n"
+"                     or every error as file:line: message, and exit\n"
+"  -v, --verbose      log debug messages too\n"
+"      --help         show this help and exit\n"
+"      --version      show the version and exit\n"
+"\n"
+"Exit status: 0 success (or a clean stop on SIGTERM), 1 invalid\n"
+"configuration or a runtime failure, 2 a command-line usage error.\n",
+	    DAEMON_CONF_PATH);
+}
+
+/* Load the configuration into dc; on errors print them all and fail. */
+static int
+load_conf(struct daemon_conf *dc)
+{
+	struct conf_errors	errs = { 0 };
+	int			n;
+
+	memset(dc, 0, sizeof(*dc));
+	if ((n = daemon_conf_load(conf_path, dc, &errs)) != 0) {
+		conf_errors_log(&errs);
+		conf_errors_free(&errs);
+		daemon_conf_free(dc);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+prepare_state_dir(const char *dir)
+{
+	struct stat	st;
+
+	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
+		log_warn("state directory %s", dir);
+		return -1;
+	}
+	if (stat(dir, &st) == -1) {
+		log_warn("state directory %s", dir);
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		log_warnx("state directory %s: not a directory", dir);
+		return -1;
+	}
+	/* Keys and evidence live there: nobody else may write to it. */
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		log_warnx("state directory %s: writable by group or others "
+		    "(mode %04o); refusing to use it", dir,
+		    (unsigned)(st.st_mode & 07777));
+		return -1;
+	}
+	return 0;
+}
+
+static void
+on_stop(evutil_socket_t sig, short ev, void *arg)
+{
+	struct event_base	*base = arg;
+
+	log_info("received %s, stopping", strsignal((int)sig));
+	event_base_loopexit(base, NULL);
+}
+
+static void
+on_reload(evutil_socket_t sig, short ev, void *arg)
+{
+	struct daemon_conf	next;
+
+	log_info("received SIGHUP, reloading %s", conf_path);
+	if (load_conf(&next) == -1) {
+		log_warnx("reload failed; keeping the running configuration");
+		return;
+	}
+	if (strcmp(next.state_dir, dconf.state_dir) != 0)
+		log_warnx("state_dir changed to %s: takes effect at the next "
+		    "start", next.state_dir);
+	free(next.state_dir);
+	next.state_dir = dconf.state_dir;
+	dconf.state_dir = NULL;
+	daemon_conf_free(&dconf);
+	dconf = next;
+	log_init(NULL, log_getverbose(), (enum log_dest)dconf.log_dest);
+	log_info("configuration reloaded");
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "config",	required_argument,	NULL, 'f' },
+		{ "check",	no_argument,		NULL, 'n' },
+		{ "verbose",	no_argument,		NULL, 'v' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ "version",	no_argument,		NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct event_base	*base;
+	struct event		*ev_term, *ev_int, *ev_hup;
+	int			 ch, check = 0, verbose = 0;
+
+	log_init(argv[0], 0, LOG_DEST_AUTO);
+	while ((ch = getopt_long(argc, argv, "f:nv", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'f':
+			conf_path = optarg;
+			break;
+		case 'n':
+			check = 1;
+			break;
+		case 'v':
+			verbose++;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("exhibitd (Exhibit) %s\n", PACKAGE_VERSION);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "exhibitd: unexpected argument: %s\n",
+		    argv[optind]);
+		usage(stderr);
+		return 2;
+	}
+	log_setverbose(verbose);
+
+	if (load_conf(&dconf) == -1) {
+		if (!check)
+			log_warnx("refusing to start with an invalid "
+			    "configuration");
+		return 1;
+	}
+	if (check) {
+		printf("configuration OK\n");
+		daemon_conf_free(&dconf);
+		return 0;
+	}
+	log_init(NULL, verbose, (enum log_dest)dconf.log_dest);
+
+	if (prepare_state_dir(dconf.state_dir) == -1)
+		return 1;
+
+	signal(SIGPIPE, SIG_IGN);
+	if ((base = event_base_new()) == NULL)
+		fatalx("event_base_new failed");
+	ev_term = evsignal_new(base, SIGTERM, on_stop, base);
+	ev_int = evsignal_new(base, SIGINT, on_stop, base);
+	ev_hup = evsignal_new(base, SIGHUP, on_reload, NULL);
+	if (ev_term == NULL || ev_int == NULL || ev_hup == NULL ||
+	    evsignal_add(ev_term, NULL) == -1 ||
+	    evsignal_add(ev_int, NULL) == -1 ||
+	    evsignal_add(ev_hup, NULL) == -1)
+		fatalx("cannot install signal handlers");
+
+	log_info("exhibitd %s started (state %s)", PACKAGE_VERSION,
+	    dconf.state_dir);
+	if (event_base_dispatch(base) == -1)
+		fatalx("event loop failed");
+
+	event_free(ev_term);
+	event_free(ev_int);
+	event_free(ev_hup);
+	event_base_free(base);
+	daemon_conf_free(&dconf);
+	log_info("stopped");
+	return 0;
+}

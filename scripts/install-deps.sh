@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Install, with apt-get, every Debian package Exhibit needs to build, test and
+# run.  Idempotent: packages already present are left alone, and apt-get is
+# only called when something is missing.  Must run as root on Debian 12.
+set -euo pipefail
+
+# Build toolchain and libraries (see configure.ac for what each provides).
+pkgs=(
+	build-essential autoconf automake pkg-config
+	libevent-dev libssl-dev libjson-c-dev libcurl4-openssl-dev
+	libsqlite3-dev libpq-dev libcmocka-dev
+	# clang for the second compiler, libFuzzer and its sanitizer runtimes
+	clang libclang-rt-14-dev
+	# command-line tools the tests drive: openssl (cross-checks), sqlite3
+	openssl sqlite3 valgrind
+)
+
+missing=()
+for p in "${pkgs[@]}"; do
+	[[ $p == \#* ]] && continue
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed'; then
+		missing+=("$p")
+	fi
+done
+
+if ((${#missing[@]})); then
+	if [[ $(id -u) -ne 0 ]]; then
+		echo "install-deps: missing packages: ${missing[*]}" >&2
+		echo "install-deps: run as root, or: apt-get install ${missing[*]}" >&2
+		exit 1
+	fi
+	echo "install-deps: installing ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -q
+	apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi

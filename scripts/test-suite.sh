@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# The README's second command: install what is missing, then build and run
+# the whole test suite several ways.  .ci/run calls this and nothing else.
+#
+#   1. gcc, --enable-debug (warnings are errors): make check, then the unit
+#      tests again under valgrind
+#   2. clang, --enable-debug --enable-sanitizers (ASan + UBSan): make check
+#   3. clang, --enable-fuzzing: every libFuzzer harness for a short while
+#   4. make distcheck (a release tarball builds and passes from scratch)
+#
+# Builds go to _build/ under the source tree; FUZZ_SECONDS (default 20)
+# sets how long each fuzzer runs.
+set -euo pipefail
+
+src=$(cd "$(dirname "$0")/.." && pwd)
+cd "$src"
+jobs=${JOBS:-2}
+fuzz_seconds=${FUZZ_SECONDS:-20}
+
+bash scripts/install-deps.sh
+autoreconf -fi
+
+# Show each test's own output (the cmocka summaries among it) and keep a
+# running total across builds.
+total_pass=0
+total_fail=0
+report() {
+	local build=$1 log p f
+	for log in $(find "$build/tests" -name '*.log' ! -name test-suite.log | sort); do
+		echo "----- ${log#"$src/"}"
+		cat "$log"
+	done
+	p=$(sed -n 's/^# PASS: *//p' "$build/test-suite.log")
+	f=$(sed -n 's/^# FAIL: *//p' "$build/test-suite.log")
+	total_pass=$((total_pass + p))
+	total_fail=$((total_fail + f))
+}
+
+# configure_build DIR CONFIGURE-ARGS...
+configure_build() {
+	local dir=$1
+	shift
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	(cd "$dir" && "$src/configure" --quiet "$@")
+	make -C "$dir" -j"$jobs"
+}
+
+echo "=== 1. gcc, strict warnings"
+configure_build "$src/_build/gcc" CC=gcc --enable-debug
+make -C "$src/_build/gcc" -j"$jobs" check VERBOSE=1
+report "$src/_build/gcc"
+
+echo "=== 1b. unit tests under valgrind"
+make -C "$src/_build/gcc" -j"$jobs" check TESTS='$(UNIT_TESTS)' VERBOSE=1 \
+	LOG_COMPILER="valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --track-fds=no"
+report "$src/_build/gcc"
+
+echo "=== 2. clang, AddressSanitizer + UndefinedBehaviorSanitizer"
+configure_build "$src/_build/asan" CC=clang --enable-debug --enable-sanitizers
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	make -C "$src/_build/asan" -j"$jobs" check VERBOSE=1
+report "$src/_build/asan"
+
+echo "=== 3. libFuzzer harnesses, ${fuzz_seconds}s each"
+configure_build "$src/_build/fuzz" CC=clang --enable-fuzzing
+bash "$src/fuzz/run-fuzzers.sh" "$src/_build/fuzz" "$fuzz_seconds"
+
+echo "=== 4. make distcheck"
+make -C "$src/_build/gcc" -j"$jobs" distcheck \
+	DISTCHECK_CONFIGURE_FLAGS="--enable-debug"
+
+echo "=== all builds and tests done"
+echo "suite: $total_pass passed, $total_fail failed"

@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# The three programs as a user meets them: --help, --version, usage errors,
+# configuration checks with every error reported as file:line, and the
+# daemon's signal handling.
+. "$top_srcdir/tests/integration/lib.sh"
+
+B=$top_builddir
+AGENT=$B/exhibit-agent
+DAEMON=$B/exhibitd
+CTL=$B/exhibitctl
+VERSION=$(sed -n 's/^AC_INIT(\[exhibit\], \[\([^]]*\)\].*/\1/p' "$top_srcdir/configure.ac")
+
+for prog in "$AGENT" "$DAEMON" "$CTL"; do
+	name=$(basename "$prog")
+	run "$prog" --help
+	expect_rc 0 "$name --help"
+	expect_in out "usage: $name" "$name --help prints usage"
+	expect_in out "Exit status:" "$name --help documents exit codes"
+	run "$prog" --version
+	expect_rc 0 "$name --version"
+	expect_in out "$name (Exhibit) $VERSION" "$name --version names the version"
+	run "$prog" --no-such-option
+	expect_rc 2 "$name with an unknown option"
+done
+
+# The example configurations are valid and document every key.
+run "$DAEMON" -n -f "$top_srcdir/conf/exhibitd.conf"
+expect_rc 0 "exhibitd -n on conf/exhibitd.conf"
+expect_in out "configuration OK" "exhibitd -n says configuration OK"
+run "$AGENT" -n -f "$top_srcdir/conf/agent.conf"
+expect_rc 0 "exhibit-agent -n on conf/agent.conf"
+expect_in out "configuration OK" "exhibit-agent -n says configuration OK"
+run "$CTL" -f "$top_srcdir/conf/exhibitd.conf" check-config
+expect_rc 0 "exhibitctl check-config on conf/exhibitd.conf"
+
+# A broken file: every error is reported with its line, and nothing starts.
+cat >"$TMP/bad.conf" <<'CONF'
+# a comment
+[daemon]
+state_dir = relative/path
+log = loud
+state_dir = /var/lib/again
+colour = blue
+[nosuch]
+CONF
+run "$DAEMON" -n -f "$TMP/bad.conf"
+expect_rc 1 "exhibitd -n on a broken file"
+expect_in err "bad.conf:3:" "relative state_dir reported at line 3"
+expect_in err "bad.conf:4:" "bad log value reported at line 4"
+expect_in err "bad.conf:5:" "duplicate key reported at line 5"
+expect_in err "bad.conf:6:" "unknown key reported at line 6"
+expect_in err "bad.conf:7:" "unknown section reported at line 7"
+run "$DAEMON" -f "$TMP/bad.conf"
+expect_rc 1 "exhibitd refuses to start with a broken file"
+expect_in err "refusing to start" "exhibitd says it refuses to start"
+
+run "$DAEMON" -n -f "$TMP/missing.conf"
+expect_rc 1 "exhibitd -n on a missing file"
+expect_in err "missing.conf" "the missing file is named"
+run "$AGENT" -n -f "$TMP"
+expect_rc 1 "exhibit-agent -n on a directory"
+run "$CTL" -f "$TMP/bad.conf" check-config
+expect_rc 1 "exhibitctl check-config on a broken file"
+run "$CTL" frobnicate
+expect_rc 2 "exhibitctl with an unknown command"
+run "$AGENT" frobnicate
+expect_rc 2 "exhibit-agent with an unknown command"
+
+printf '[agent]\nmax_file_size = 12Q\n' >"$TMP/agent.conf"
+run "$AGENT" -n -f "$TMP/agent.conf"
+expect_rc 1 "exhibit-agent -n with a bad size"
+expect_in err "agent.conf:2:" "bad size reported at line 2"
+
+# The daemon runs until SIGTERM, keeps its configuration when a reload
+# finds errors, and refuses a state directory others can write to.
+mkdir -m 0777 "$TMP/open-state"
+printf '[daemon]\nstate_dir = %s\nlog = stderr\n' "$TMP/open-state" >"$TMP/open.conf"
+run "$DAEMON" -f "$TMP/open.conf"
+expect_rc 1 "exhibitd refuses a world-writable state directory"
+expect_in err "writable by group or others" "and says why"
+
+printf '[daemon]\nstate_dir = %s\nlog = stderr\n' "$TMP/state" >"$TMP/run.conf"
+"$DAEMON" -f "$TMP/run.conf" >"$TMP/daemon.log" 2>&1 &
+dpid=$!
+PIDS+=("$dpid")
+if wait_for_line "$TMP/daemon.log" "started" 10; then ok "exhibitd starts"; else not_ok "exhibitd starts"; fi
+if [[ $(stat -c %a "$TMP/state") == 700 ]]; then ok "state directory created 0700"; else not_ok "state directory mode $(stat -c %a "$TMP/state")"; fi
+printf '[daemon]\nbogus = 1\n' >"$TMP/run.conf"
+kill -HUP "$dpid"
+if wait_for_line "$TMP/daemon.log" "keeping the running configuration" 10; then
+	ok "a broken reload keeps the running configuration"
+else not_ok "a broken reload keeps the running configuration"; fi
+if kill -0 "$dpid" 2>/dev/null; then ok "exhibitd still running after a bad reload"; else not_ok "exhibitd died on a bad reload"; fi
+printf '[daemon]\nstate_dir = %s\nlog = stderr\n' "$TMP/state" >"$TMP/run.conf"
+kill -HUP "$dpid"
+if wait_for_line "$TMP/daemon.log" "configuration reloaded" 10; then ok "a good reload is applied"; else not_ok "a good reload is applied"; fi
+kill -TERM "$dpid"
+wait "$dpid"
+drc=$?
+if [[ $drc -eq 0 ]]; then ok "exhibitd exits 0 on SIGTERM"; else not_ok "exhibitd exit $drc on SIGTERM"; fi
+expect_in_log() { if grep -qF "$1" "$TMP/daemon.log"; then ok "$2"; else not_ok "$2"; cat "$TMP/daemon.log"; fi; }
+expect_in_log "stopped" "exhibitd logs its stop"
+
+finish
