@@ -295,8 +295,11 @@ compare_openat2(const char *path, int flags, int fd, int err)
 	memset(&how, 0, sizeof how);
 	how.flags = flags|O_CLOEXEC;
 	how.resolve = RESOLVE_IN_ROOT|RESOLVE_NO_MAGICLINKS;
-	kfd = syscall(SYS_openat2, rootfd, path, &how, sizeof how);
-	kerr = errno;
+	/* EAGAIN: a rename anywhere on the system raced a "..". */
+	do {
+		kfd = syscall(SYS_openat2, rootfd, path, &how, sizeof how);
+		kerr = errno;
+	} while (kfd == -1 && kerr == EAGAIN);
 	if (kfd == -1 && (kerr == ENOSYS || kerr == EPERM)) {
 		have_openat2 = 0;
 		return;
