@@ -16,6 +16,19 @@ struct collector {
 	int		(*collect)(struct section *);
 };
 
-int	collect_host(struct section *);
+int	collect_host(struct section *);		/* collect-host.c */
+int	collect_packages(struct section *);	/* collect-packages.c */
+int	collect_password_policy(struct section *); /* collect-password-policy.c */
+int	collect_accounts(struct section *);	/* collect-accounts.c */
+int	collect_sshd(struct section *);		/* collect-sshd.c */
+int	collect_logging(struct section *);	/* collect-logging.c */
+int	collect_time_sync(struct section *);	/* collect-time-sync.c */
+int	collect_services(struct section *);	/* collect-services.c */
+int	collect_firewall(struct section *);	/* collect-firewall.c */
+int	collect_kernel(struct section *);	/* collect-kernel.c */
+int	collect_file_permissions(struct section *); /* collect-file-permissions.c */
+int	collect_crypto(struct section *);	/* collect-crypto.c */
+int	collect_malware_integrity(struct section *); /* collect-malware-integrity.c */
+int	collect_backup(struct section *);	/* collect-backup.c */
 
 #endif

@@ -12,16 +12,25 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "hostroot.h"
 #include "xmalloc.h"
 
+struct hostroot_cache {
+	char			 *key;
+	void			 *value;
+	void			(*free_fn)(void *);
+	struct hostroot_cache	 *next;
+};
+
 struct hostroot {
-	char	*path;
-	int	 fd;
-	int	 live;
-	size_t	 max_file_size;
+	char			*path;
+	int			 fd;
+	int			 live;
+	size_t			 max_file_size;
+	struct hostroot_cache	*cache;
 };
 
 struct hostroot *
@@ -48,8 +57,17 @@ hostroot_open(const char *path, size_t max_file_size)
 void
 hostroot_free(struct hostroot *hr)
 {
+	struct hostroot_cache	*c, *next;
+
 	if (hr == NULL)
 		return;
+	for (c = hr->cache; c != NULL; c = next) {
+		next = c->next;
+		if (c->free_fn != NULL)
+			c->free_fn(c->value);
+		free(c->key);
+		free(c);
+	}
 	close(hr->fd);
 	free(hr->path);
 	free(hr);
@@ -77,4 +95,30 @@ size_t
 hostroot_max_file_size(const struct hostroot *hr)
 {
 	return hr->max_file_size;
+}
+
+void *
+hostroot_cache_get(struct hostroot *hr, const char *key)
+{
+	struct hostroot_cache	*c;
+
+	for (c = hr->cache; c != NULL; c = c->next) {
+		if (strcmp(c->key, key) == 0)
+			return c->value;
+	}
+	return NULL;
+}
+
+void
+hostroot_cache_put(struct hostroot *hr, const char *key, void *value,
+    void (*free_fn)(void *))
+{
+	struct hostroot_cache	*c;
+
+	c = xcalloc(1, sizeof(*c));
+	c->key = xstrdup(key);
+	c->value = value;
+	c->free_fn = free_fn;
+	c->next = hr->cache;
+	hr->cache = c;
 }

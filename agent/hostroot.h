@@ -19,4 +19,13 @@ int		 hostroot_fd(const struct hostroot *);
 const char	*hostroot_path(const struct hostroot *);
 size_t		 hostroot_max_file_size(const struct hostroot *);
 
+/*
+ * Per-collection cache for what several collectors share (the package
+ * database, systemd unit states), so a file is parsed once per run.  The
+ * value is freed with free_fn when the root is freed.
+ */
+void		*hostroot_cache_get(struct hostroot *, const char *key);
+void		 hostroot_cache_put(struct hostroot *, const char *key,
+		    void *value, void (*free_fn)(void *));
+
 #endif

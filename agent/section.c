@@ -102,11 +102,10 @@ section_error(struct section *s, const char *fmt, ...)
 /* Record path once; a file read twice (an Include cycle, say) is one
  * source. */
 static void
-section_source(struct section *s, const char *path, const char *status,
-    const char *data, size_t len)
+section_source_record(struct section *s, const char *path,
+    const char *status, const char *sha256, size_t len)
 {
 	struct json_object	*src;
-	char			 hex[DIGEST_SHA256_HEXLEN];
 
 	if (json_object_object_get_ex(s->seen, path, NULL))
 		return;
@@ -115,12 +114,34 @@ section_source(struct section *s, const char *path, const char *status,
 	src = json_object_new_object();
 	jsonutil_set_string(src, "path", path);
 	if (status == NULL) {
-		jsonutil_set_string(src, "sha256",
-		    digest_sha256_hex(data, len, hex));
+		jsonutil_set_string(src, "sha256", sha256);
 		jsonutil_set_int64(src, "size", (int64_t)len);
 	} else
 		jsonutil_set_string(src, "status", status);
 	json_object_array_add(s->sources, src);
+}
+
+static void
+section_source(struct section *s, const char *path, const char *status,
+    const char *data, size_t len)
+{
+	char	hex[DIGEST_SHA256_HEXLEN];
+
+	section_source_record(s, path, status,
+	    status == NULL ? digest_sha256_hex(data, len, hex) : NULL, len);
+}
+
+void
+section_add_source(struct section *s, const char *path, const char *sha256,
+    size_t size)
+{
+	section_source_record(s, path, NULL, sha256, size);
+}
+
+void
+section_add_absent(struct section *s, const char *path)
+{
+	section_source_record(s, path, "absent", NULL, 0);
 }
 
 /* Absence is evidence, not an error: ENOENT and ENOTDIR both mean the

@@ -57,6 +57,16 @@ int	section_stat(struct section *, const char *path, struct stat *,
 /* Read a symlink's target as stored (not resolved); NULL if not a link. */
 char	*section_readlink(struct section *, const char *path);
 
+/*
+ * Record a source that was read elsewhere (through a cache shared by
+ * several sections): sha256 is its hex digest.  For evidence that is not
+ * one file, such as a directory listing, the digest is over a text form
+ * the collector documents.
+ */
+void	section_add_source(struct section *, const char *path,
+	    const char *sha256, size_t size);
+void	section_add_absent(struct section *, const char *path);
+
 void	section_error(struct section *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 

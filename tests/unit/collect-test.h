@@ -1,0 +1,53 @@
+/*
+ * Shared harness for collector tests: run one collector against a fixture
+ * root and look values up in what it produced.
+ */
+#ifndef EXHIBIT_COLLECT_TEST_H
+#define EXHIBIT_COLLECT_TEST_H
+
+#include <stdint.h>
+
+#include <json-c/json.h>
+
+#include "section.h"
+
+struct collect_result {
+	struct json_object	*section;	/* {"digest","sources","data"} */
+	struct json_object	*errors;	/* [{"section","message"}] */
+};
+
+/* Directory of the named fixture root under tests/fixtures. */
+const char	*fixture_path(const char *name);
+
+/* Copy a fixture to a fresh temporary directory, applying its .modes file
+ * (mode, uid, gid, path lines) when there is one.  Returns the copy's
+ * path; fixture_remove() deletes it. */
+char		*fixture_copy(const char *name);
+void		 fixture_remove(char *path);
+
+/* Run collect on root (a directory path) with the given file size limit
+ * (0 for the agent's default of 4 MiB). */
+void	collect_run(const char *root, int (*collect)(struct section *),
+	    const char *name, size_t max_file_size, struct collect_result *);
+void	collect_result_free(struct collect_result *);
+
+/*
+ * Look up a dotted path in obj: "data.login_defs.pass_max_days",
+ * "data.users[2].name".  NULL when any step is missing.
+ */
+struct json_object *jpath(struct json_object *obj, const char *path);
+
+/* Assert helpers that print the path and the whole section on failure. */
+void	assert_jstr(struct collect_result *, const char *path, const char *want);
+void	assert_jint(struct collect_result *, const char *path, int64_t want);
+void	assert_jbool(struct collect_result *, const char *path, int want);
+void	assert_jabsent(struct collect_result *, const char *path);
+
+/* Count of errors whose message contains text (all errors when NULL). */
+int	collect_errors_matching(struct collect_result *, const char *text);
+
+/* Whether a source with this path exists, and with which status ("read"
+ * for a file that was read). */
+const char *collect_source_status(struct collect_result *, const char *path);
+
+#endif
