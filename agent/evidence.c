@@ -22,6 +22,8 @@
 static const struct collector collectors[] = {
 	{ "host", "host name, machine id, OS release, kernel, architecture",
 	    collect_host },
+	{ "packages", "installed packages, pending and security upgrades, "
+	    "reboot and kernel state, automatic updates", collect_packages },
 };
 #define NCOLLECTORS	(sizeof(collectors) / sizeof(collectors[0]))
 

@@ -139,6 +139,30 @@ section_add_source(struct section *s, const char *path, const char *sha256,
 }
 
 void
+section_import(struct section *s, struct json_object *sources,
+    struct json_object *errors)
+{
+	struct json_object	*src, *e;
+	const char		*path, *msg;
+	size_t			 i;
+
+	for (i = 0; i < json_object_array_length(sources); i++) {
+		src = json_object_array_get_idx(sources, i);
+		if (jsonutil_get_string(src, "path", &path) == -1 ||
+		    json_object_object_get_ex(s->seen, path, NULL))
+			continue;
+		jsonutil_set_int64(s->seen, path,
+		    (int64_t)json_object_array_length(s->sources));
+		json_object_array_add(s->sources, json_object_get(src));
+	}
+	for (i = 0; i < json_object_array_length(errors); i++) {
+		e = json_object_array_get_idx(errors, i);
+		if (jsonutil_get_string(e, "message", &msg) == 0)
+			section_error(s, "%s", msg);
+	}
+}
+
+void
 section_add_absent(struct section *s, const char *path)
 {
 	section_source_record(s, path, "absent", NULL, 0);

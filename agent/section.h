@@ -67,6 +67,16 @@ void	section_add_source(struct section *, const char *path,
 	    const char *sha256, size_t size);
 void	section_add_absent(struct section *, const char *path);
 
+/*
+ * Take over the sources and errors another section gathered: shared
+ * parsers (the package database, systemd units) read into a private
+ * section once per run, then every section that uses the result imports
+ * its provenance.  errors is an array of {"section", "message"} as
+ * section_finish() makes them.
+ */
+void	section_import(struct section *, struct json_object *sources,
+	    struct json_object *errors);
+
 void	section_error(struct section *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 

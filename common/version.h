@@ -10,4 +10,12 @@
  * even the end): <0, 0 or >0 like strcmp. */
 int	version_cmp_dpkg(const char *, const char *);
 
+/* rpm's ordering: rpmvercmp() on each of epoch (as a number, absent is
+ * 0), version and release of "[epoch:]version[-release]"; "~" sorts
+ * before anything and "^" after the end but before anything else. */
+int	version_cmp_rpm(const char *, const char *);
+
+/* rpmvercmp() itself, on one version or release string. */
+int	version_rpmvercmp(const char *, const char *);
+
 #endif

@@ -97,6 +97,35 @@ fixture_remove(char *path)
 	free(path);
 }
 
+char *
+tmproot_new(void)
+{
+	char	tmpl[] = "/tmp/exhibit-root.XXXXXX";
+
+	if (mkdtemp(tmpl) == NULL)
+		fail_msg("mkdtemp failed");
+	return xstrdup(tmpl);
+}
+
+void
+tmproot_write(const char *root, const char *path, const char *content)
+{
+	char	*full, *p;
+	FILE	*f;
+
+	full = xasprintf("%s/%s", root, path[0] == '/' ? path + 1 : path);
+	for (p = full + strlen(root) + 1; (p = strchr(p, '/')) != NULL; p++) {
+		*p = '\0';
+		(void)mkdir(full, 0755);
+		*p = '/';
+	}
+	if ((f = fopen(full, "w")) == NULL)
+		fail_msg("cannot write %s", full);
+	fputs(content, f);
+	fclose(f);
+	free(full);
+}
+
 void
 collect_run(const char *root, int (*collect)(struct section *),
     const char *name, size_t max_file_size, struct collect_result *r)

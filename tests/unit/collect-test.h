@@ -25,6 +25,12 @@ const char	*fixture_path(const char *name);
 char		*fixture_copy(const char *name);
 void		 fixture_remove(char *path);
 
+/* A fresh empty temporary root (remove with fixture_remove), and files
+ * written into it: parent directories are created as needed. */
+char		*tmproot_new(void);
+void		 tmproot_write(const char *root, const char *path,
+		    const char *content);
+
 /* Run collect on root (a directory path) with the given file size limit
  * (0 for the agent's default of 4 MiB). */
 void	collect_run(const char *root, int (*collect)(struct section *),

@@ -70,11 +70,62 @@ test_dpkg_ordering(void **state)
 	}
 }
 
+static void
+test_rpm_ordering(void **state)
+{
+	static const struct {
+		const char	*a, *b;
+		int		 want;
+	} cases[] = {
+		{ "1.0", "1.0", 0 },
+		{ "1.0", "2.0", -1 },
+		{ "2.0.1", "2.0", 1 },
+		{ "2.0.1a", "2.0.1", 1 },
+		{ "5.5p1", "5.5p10", -1 },
+		{ "10xyz", "10.1xyz", -1 },
+		{ "xyz10", "xyz10.1", -1 },
+		{ "1.0010", "1.9", 1 },		/* numbers, leading zeros */
+		{ "1.05", "1.5", 0 },
+		{ "1.0", "1", 1 },
+		{ "2.50", "2.5", 1 },
+		{ "1a", "1.a", 0 },		/* separators only separate */
+		{ "1.0a", "1.0", 1 },
+		{ "a", "1", -1 },		/* numeric segment is newer */
+		{ "1.0~rc1", "1.0", -1 },	/* tilde before all */
+		{ "1.0~rc1", "1.0~rc2", -1 },
+		{ "1.0~rc1~git123", "1.0~rc1", -1 },
+		{ "1.0^", "1.0", 1 },		/* caret after the end */
+		{ "1.0^git1", "1.0.1", -1 },	/* but before anything else */
+		{ "1.0^git1", "1.0^git2", -1 },
+		{ "1.0^20160101", "1.0.1~rc1", -1 },
+		/* full [epoch:]version-release */
+		{ "8.7p1-34.el9", "8.7p1-38.el9", -1 },
+		{ "1:8.7p1-34.el9", "9.0p1-1.el9", 1 },
+		{ "0:1.0-1", "1.0-1", 0 },
+		{ "5.14.0-427.13.1.el9_4", "5.14.0-362.8.1.el9_3", 1 },
+		{ "2.34-100.el9", "2.34-100.el9_4.2", -1 },
+	};
+	size_t	i;
+	int	got;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		got = sign(version_cmp_rpm(cases[i].a, cases[i].b));
+		if (got != cases[i].want)
+			fail_msg("rpm cmp(\"%s\", \"%s\") = %d, want %d",
+			    cases[i].a, cases[i].b, got, cases[i].want);
+		got = sign(version_cmp_rpm(cases[i].b, cases[i].a));
+		if (got != -cases[i].want)
+			fail_msg("rpm cmp(\"%s\", \"%s\") = %d, want %d",
+			    cases[i].b, cases[i].a, got, -cases[i].want);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dpkg_ordering),
+		cmocka_unit_test(test_rpm_ordering),
 	};
 
 	return cmocka_run_group_tests_name("version", tests, NULL, NULL);
