@@ -495,18 +495,60 @@ kernel_sysctl_emit(struct section *s, struct kernel_sysctls *ks,
 	jsonutil_set(sysctl, "settings", settings);
 }
 
+/*
+ * Whether systemd (and so systemd-sysctl) boots this root, and the path
+ * that says so: systemd-sysctl itself, an init that is systemd, or,
+ * since a copied tree may hold configuration only, systemd's unit
+ * directory.
+ */
+static const char *
+kernel_systemd_mark(struct section *s)
+{
+	static const char *const files[] = {
+		"/usr/lib/systemd/systemd-sysctl",
+		"/lib/systemd/systemd-sysctl",
+		"/usr/lib/systemd/system/systemd-sysctl.service",
+		"/lib/systemd/system/systemd-sysctl.service",
+		"/usr/lib/systemd/systemd",
+		"/lib/systemd/systemd",
+	};
+	static const char *const inits[] = { "/sbin/init", "/usr/sbin/init" };
+	static const char *const dirs[] = {
+		"/usr/lib/systemd/system", "/lib/systemd/system",
+	};
+	struct stat	 st;
+	char		*link;
+	size_t		 i, n;
+	int		 yes;
+
+	for (i = 0; i < nitems(files); i++) {
+		if (section_stat(s, files[i], &st, 0) == 0 &&
+		    S_ISREG(st.st_mode))
+			return files[i];
+	}
+	for (i = 0; i < nitems(inits); i++) {
+		if ((link = section_readlink(s, inits[i])) == NULL)
+			continue;
+		n = strlen(link);
+		yes = n >= 7 && strcmp(link + n - 7, "systemd") == 0;
+		free(link);
+		if (yes)
+			return inits[i];
+	}
+	for (i = 0; i < nitems(dirs); i++) {
+		if (section_stat(s, dirs[i], &st, 0) == 0 &&
+		    S_ISDIR(st.st_mode))
+			return dirs[i];
+	}
+	return NULL;
+}
+
 static void
 kernel_sysctl(struct section *s)
 {
 	static const char *const dirs[] = {
 		"/etc/sysctl.d", "/run/sysctl.d", "/usr/local/lib/sysctl.d",
 		"/usr/lib/sysctl.d", "/lib/sysctl.d",
-	};
-	static const char *const systemd_marks[] = {
-		"/usr/lib/systemd/systemd-sysctl",
-		"/lib/systemd/systemd-sysctl",
-		"/usr/lib/systemd/system/systemd-sysctl.service",
-		"/lib/systemd/system/systemd-sysctl.service",
 	};
 	struct json_object	*sysctl, *na, *files;
 	struct kernel_confs	 confs;
@@ -515,12 +557,10 @@ kernel_sysctl(struct section *s)
 	size_t			 i;
 	int			 systemd = 0, have_conf, conf_linked = 0;
 	int			 conf_read = 0;
+	const char		*systemd_mark;
 
-	for (i = 0; i < nitems(systemd_marks) && !systemd; i++) {
-		if (section_stat(s, systemd_marks[i], &st, 0) == 0 &&
-		    S_ISREG(st.st_mode))
-			systemd = 1;
-	}
+	systemd_mark = kernel_systemd_mark(s);
+	systemd = systemd_mark != NULL;
 	have_conf = section_stat(s, "/etc/sysctl.conf", &cst, 0) == 0 &&
 	    S_ISREG(cst.st_mode);
 
@@ -547,6 +587,8 @@ kernel_sysctl(struct section *s)
 	sysctl = json_object_new_object();
 	jsonutil_set_string(sysctl, "applier",
 	    systemd ? "systemd-sysctl" : "procps");
+	if (systemd)
+		jsonutil_set_string(sysctl, "applier_evidence", systemd_mark);
 	kernel_conf_report(&confs, sysctl);
 	if (conf_read &&
 	    json_object_object_get_ex(sysctl, "files", &files))
@@ -638,9 +680,38 @@ kernel_where(const char *file, size_t line)
 }
 
 /*
- * kmod joins a line ending in "\" with the next one; comments are lines
- * starting with "#".  Commands kmod does not know are logged and ignored
- * by it; they are errors here too.
+ * The next kmod line of a writable buffer, cut in place: a line ending
+ * in "\" continues on the next one (both the backslash and the newline
+ * go); nothing else is trimmed, since kmod keeps a "\r" as part of the
+ * last word.  *lineno counts the physical lines.
+ */
+static char *
+kernel_modprobe_line(char **cursor, size_t *lineno)
+{
+	char	*line = *cursor, *r, *w;
+
+	if (line == NULL || *line == '\0')
+		return NULL;
+	for (r = w = line; *r != '\0'; r++) {
+		if (*r == '\\' && r[1] == '\n') {
+			(*lineno)++;
+			r++;
+			continue;
+		}
+		if (*r == '\n')
+			break;
+		*w++ = *r;
+	}
+	(*lineno)++;
+	*cursor = *r == '\n' ? r + 1 : r;
+	*w = '\0';
+	return line;
+}
+
+/*
+ * kmod splits words at blanks; a line whose first character is "#" is a
+ * comment.  Commands kmod does not know are logged and ignored by it;
+ * they are errors here too.
  */
 static void
 kernel_modprobe_file(struct section *s, const char *path,
@@ -651,42 +722,51 @@ kernel_modprobe_file(struct section *s, const char *path,
 		"weakdep", "blacklist",
 	};
 	struct json_object	*o;
-	char			*buf, *cur, *line, *cmd, *name, *rest, *w;
-	size_t			 len, lineno = 0, start, i, l;
+	char			*buf, *cur, *line, *cmd, *name, *rest;
+	size_t			 len, lineno = 0, start, i;
 
 	if (section_read(s, path, &buf, &len) == -1)
 		return;
 	cur = buf;
-	while ((line = text_line(&cur)) != NULL) {
-		start = ++lineno;
-		/* Continuations: join in place, "\" and the newline go. */
-		while ((l = strlen(line)) > 0 && line[l - 1] == '\\' &&
-		    cur != NULL && *cur != '\0') {
-			line[l - 1] = ' ';
-			w = text_line(&cur);
-			lineno++;
-			if (w == NULL)
-				break;
-			memmove(line + l, w, strlen(w) + 1);
-		}
-		if (text_is_comment(line, "#"))
+	for (;;) {
+		start = lineno + 1;
+		if ((line = kernel_modprobe_line(&cur, &lineno)) == NULL)
+			break;
+		if (*line == '#')
 			continue;
-		text_split_ws(line, &cmd, &rest);
+		line += strspn(line, " \t");
+		if (*line == '\0')
+			continue;
+		if (strchr(line, '\r') != NULL)
+			section_error(s, "%s:%zu: carriage return, which kmod "
+			    "keeps as part of the line", path, start);
+		cmd = line;
+		line += strcspn(line, " \t");
+		if (*line != '\0')
+			*line++ = '\0';
 		for (i = 0; i < nitems(known); i++) {
 			if (strcmp(cmd, known[i]) == 0)
 				break;
 		}
 		if (i == nitems(known)) {
-			section_error(s, "%s:%zu: unknown command \"%s\", "
-			    "ignored", path, start, cmd);
+			section_error(s, "%s:%zu: unknown command, ignored",
+			    path, start);
 			continue;
 		}
 		if (strcmp(cmd, "blacklist") != 0 &&
 		    strcmp(cmd, "install") != 0)
 			continue;
-		text_split_ws(rest, &name, &rest);
+		line += strspn(line, " \t");
+		name = line;
+		line += strcspn(line, " \t");
+		if (*line != '\0')
+			*line++ = '\0';
+		/* install's command is the rest of the line after the one
+		 * blank that ended the name. */
+		rest = line;
 		if (*name == '\0' || kernel_module_normalize(name) == -1 ||
-		    (strcmp(cmd, "install") == 0 && *rest == '\0')) {
+		    (strcmp(cmd, "install") == 0 &&
+		    rest[strspn(rest, " \t")] == '\0')) {
 			section_error(s, "%s:%zu: bad %s line, ignored", path,
 			    start, cmd);
 			continue;
@@ -711,7 +791,8 @@ kernel_modprobe_file(struct section *s, const char *path,
 			o = kernel_where(path, start);
 			jsonutil_set_string(o, "command", rest);
 			mods[i].install = o;
-			mods[i].install_disabled = kernel_install_disables(rest);
+			mods[i].install_disabled = kernel_install_disables(
+			    rest + strspn(rest, " \t"));
 		}
 	}
 	free(buf);
