@@ -340,9 +340,6 @@ perm_world_writable(struct section *s)
 		if (S_ISDIR(st.st_mode))
 			perm_walk_dir(s, &w, "/etc", 0);
 	}
-	if (w.incomplete && w.n == 0 && errno == ENOENT) {
-		/* No /etc at all: nothing to say either way. */
-	}
 	if (w.n > 0)
 		qsort(w.v, w.n, sizeof(*w.v), perm_found_cmp);
 	arr = json_object_new_array();

@@ -164,8 +164,15 @@ kernel_conf_list(struct section *s, const char *const *dirs, size_t ndirs,
 	out->n = 0;
 	dirst = xcalloc(ndirs, sizeof(*dirst));
 	for (i = 0; i < ndirs; i++) {
-		if (section_stat(s, dirs[i], &dirst[i], 0) == -1 ||
-		    !S_ISDIR(dirst[i].st_mode)) {
+		if (section_stat(s, dirs[i], &dirst[i], 0) == -1) {
+			/* Looked for and not there: say so in sources. */
+			if (errno == ENOENT || errno == ENOTDIR)
+				section_add_absent(s, dirs[i]);
+			dirst[i].st_ino = 0;
+			continue;
+		}
+		if (!S_ISDIR(dirst[i].st_mode)) {
+			section_error(s, "%s: not a directory", dirs[i]);
 			dirst[i].st_ino = 0;
 			continue;
 		}
@@ -454,6 +461,40 @@ kernel_sysctl_live(struct section *s, const char *slash)
 	return buf;
 }
 
+/*
+ * An integer as the kernel's proc_dointvec family reads one: an optional
+ * "-", then base 0 digits ("0x1b6" is hex, "010" octal), nothing after.
+ */
+static int
+kernel_sysctl_int(const char *v, long long *out)
+{
+	unsigned long long	 u;
+	char			*end;
+	int			 neg = 0;
+
+	if (*v == '-') {
+		neg = 1;
+		v++;
+	}
+	if (*v < '0' || *v > '9')
+		return -1;
+	errno = 0;
+	u = strtoull(v, &end, 0);
+	if (errno != 0 || *end != '\0')
+		return -1;
+	if (neg) {
+		if (u > (unsigned long long)INT64_MAX + 1)
+			return -1;
+		*out = u == (unsigned long long)INT64_MAX + 1 ? INT64_MIN :
+		    -(long long)u;
+	} else {
+		if (u > INT64_MAX)
+			return -1;
+		*out = (long long)u;
+	}
+	return 0;
+}
+
 static void
 kernel_sysctl_emit(struct section *s, struct kernel_sysctls *ks,
     struct json_object *sysctl)
@@ -473,7 +514,7 @@ kernel_sysctl_emit(struct section *s, struct kernel_sysctls *ks,
 		o = json_object_new_object();
 		if (e->value != NULL) {
 			jsonutil_set_string(o, "value", e->value);
-			if (text_parse_int(e->value, &ll) == 0)
+			if (kernel_sysctl_int(e->value, &ll) == 0)
 				jsonutil_set_int64(o, "int", ll);
 		} else
 			jsonutil_set_bool(o, "excluded", 1);
@@ -486,7 +527,7 @@ kernel_sysctl_emit(struct section *s, struct kernel_sysctls *ks,
 		if (is_live && !e->glob &&
 		    (live = kernel_sysctl_live(s, e->slash)) != NULL) {
 			jsonutil_set_string(o, "live", live);
-			if (text_parse_int(live, &ll) == 0)
+			if (kernel_sysctl_int(live, &ll) == 0)
 				jsonutil_set_int64(o, "live_int", ll);
 			free(live);
 		}

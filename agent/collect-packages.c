@@ -3,9 +3,12 @@
  *
  * data.manager              "dpkg", "rpm" or "apk" (absent: none found)
  * data.installed_count      integer
- * data.installed.NAME       {"version", "arch", "source"}; a second
+ * data.installed.NAME       the installed version (a string); a second
  *                           architecture of the same package is keyed
- *                           "NAME:ARCH"
+ *                           "NAME:ARCH".  Architectures and source
+ *                           packages stay in the database file, whose
+ *                           sha256 is among the sources: one string per
+ *                           package keeps thousands of packages cheap.
  * data.held                 [names] (dpkg selections on hold: never
  *                           upgraded by apt)
  * data.upgradable           [{"name", "arch", "installed", "candidate",
@@ -59,7 +62,7 @@
 static void
 packages_installed(struct section *s, const struct pkgdb *db)
 {
-	struct json_object	*inst, *p, *held;
+	struct json_object	*inst, *held;
 	const struct pkg	*pk;
 	char			*key;
 	size_t			 i;
@@ -68,19 +71,13 @@ packages_installed(struct section *s, const struct pkgdb *db)
 	held = json_object_new_array();
 	for (i = 0; i < db->count; i++) {
 		pk = &db->pkgs[i];
-		p = json_object_new_object();
-		jsonutil_set_string(p, "version", pk->version);
-		if (pk->arch != NULL)
-			jsonutil_set_string(p, "arch", pk->arch);
-		if (pk->source != NULL)
-			jsonutil_set_string(p, "source", pk->source);
 		if (i > 0 && strcmp(db->pkgs[i - 1].name, pk->name) == 0) {
 			key = xasprintf("%s:%s", pk->name,
 			    pk->arch ? pk->arch : "");
-			jsonutil_set(inst, key, p);
+			jsonutil_set_string(inst, key, pk->version);
 			free(key);
 		} else
-			jsonutil_set(inst, pk->name, p);
+			jsonutil_set_string(inst, pk->name, pk->version);
 		if (pk->hold)
 			json_object_array_add(held,
 			    json_object_new_string(pk->name));

@@ -7,6 +7,8 @@
 #   2. clang, --enable-debug --enable-sanitizers (ASan + UBSan): make check
 #   3. clang, --enable-fuzzing: every libFuzzer harness for a short while
 #   4. make distcheck (a release tarball builds and passes from scratch)
+#   5. an optimised build running the benchmarks in tests/bench (figures
+#      printed, nothing asserted)
 #
 # Builds go to _build/ under the source tree; FUZZ_SECONDS (default 20)
 # sets how long each fuzzer runs.
@@ -69,6 +71,11 @@ bash "$src/fuzz/run-fuzzers.sh" "$src/_build/fuzz" "$fuzz_seconds"
 echo "=== 4. make distcheck"
 make -C "$src/_build/gcc" -j"$jobs" distcheck \
 	DISTCHECK_CONFIGURE_FLAGS="--enable-debug"
+
+echo "=== 5. benchmarks (optimised build)"
+configure_build "$src/_build/release"
+make -C "$src/_build/release" -j"$jobs" check TESTS=
+make -C "$src/_build/release" bench BENCH_RUNS="${BENCH_RUNS:-10}"
 
 echo "=== all builds and tests done"
 echo "suite: $total_pass passed, $total_fail failed"

@@ -124,11 +124,9 @@ test_dpkg_installed(void **state)
 	assert_jstr(&r, "data.manager", "dpkg");
 	/* config-files is not installed; two architectures of libc6 are. */
 	assert_jint(&r, "data.installed_count", 8);
-	assert_jstr(&r, "data.installed.openssh-server.version",
-	    "1:9.2p1-2+deb12u2");
-	assert_jstr(&r, "data.installed.openssh-server.source", "openssh");
-	assert_jstr(&r, "data.installed.libc6.arch", "amd64");
-	assert_jstr(&r, "data.installed.libc6:i386.arch", "i386");
+	assert_jstr(&r, "data.installed.openssh-server", "1:9.2p1-2+deb12u2");
+	assert_jstr(&r, "data.installed.libc6", "2.36-9+deb12u4");
+	assert_jstr(&r, "data.installed.libc6:i386", "2.36-9+deb12u4");
 	assert_jabsent(&r, "data.installed.old-config");
 	assert_jstr(&r, "data.held[0]", "tzdata");
 	assert_jstr(&r, "sources[0].path", "/var/lib/dpkg/status");
@@ -292,8 +290,7 @@ test_apk(void **state)
 	collect_run(root, collect_packages, "packages", 0, &r);
 	assert_jstr(&r, "data.manager", "apk");
 	assert_jint(&r, "data.installed_count", 2);
-	assert_jstr(&r, "data.installed.openssh-server.version", "9.6_p1-r0");
-	assert_jstr(&r, "data.installed.openssh-server.source", "openssh");
+	assert_jstr(&r, "data.installed.openssh-server", "9.6_p1-r0");
 	assert_int_equal(collect_errors_matching(&r, "without P: or V:"), 1);
 	collect_result_free(&r);
 	fixture_remove(root);
@@ -323,9 +320,7 @@ test_rpm(void **state)
 	collect_run(root, collect_packages, "packages", 0, &r);
 	assert_jstr(&r, "data.manager", "rpm");
 	assert_jint(&r, "data.installed_count", 5);	/* not gpg-pubkey */
-	assert_jstr(&r, "data.installed.shadow-utils.version", "2:4.9-8.el9");
-	assert_jstr(&r, "data.installed.openssh-server.source",
-	    "openssh-server");
+	assert_jstr(&r, "data.installed.shadow-utils", "2:4.9-8.el9");
 	assert_jstr(&r, "data.kernel.newest_installed",
 	    "5.14.0-427.13.1.el9_4.x86_64");
 	assert_jbool(&r, "data.auto_updates.dnf_automatic_installed", 1);
