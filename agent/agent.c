@@ -32,7 +32,7 @@ struct agent_cmd {
 static int	cmd_collect(int, char **);
 
 static const struct agent_cmd agent_cmds[] = {
-	{ "collect", "[--root DIR] [--section NAME]... [--pretty]",
+	{ "collect", "[--root DIR] [--section NAME]... [--pretty | --summary]",
 	    "print this host's evidence document as JSON", cmd_collect },
 };
 #define NCMDS	(sizeof(agent_cmds) / sizeof(agent_cmds[0]))
@@ -73,6 +73,8 @@ usage(FILE *f)
 "  --section NAME  collect only this section (repeatable; the host\n"
 "                  section is always included)\n"
 "  --pretty        indent the JSON\n"
+"  --summary       print a table of sections (files read, files absent,\n"
+"                  errors, digest) and the errors, instead of the JSON\n"
 "\n"
 "Sections:\n");
 	c = evidence_collectors(&n);
@@ -109,6 +111,54 @@ load_conf(struct agent_conf *ac)
 	return 0;
 }
 
+/* A table for people: what each section looked at and what went wrong. */
+static void
+print_summary(struct json_object *doc)
+{
+	struct json_object	*sections, *errors, *src, *e;
+	const char		*digest, *status, *host = "?", *sec, *msg;
+	size_t			 i, nread, nabsent, nother, nerr;
+
+	(void)jsonutil_get_string(json_object_object_get(doc, "host"),
+	    "hostname", &host);
+	printf("evidence for %s\n\n", host);
+	printf("%-18s %5s %7s %6s %6s  %s\n", "SECTION", "READ", "ABSENT",
+	    "OTHER", "ERRORS", "DIGEST");
+	sections = json_object_object_get(doc, "sections");
+	errors = json_object_object_get(doc, "errors");
+	json_object_object_foreach(sections, name, sobj) {
+		nread = nabsent = nother = nerr = 0;
+		json_object_object_get_ex(sobj, "sources", &src);
+		for (i = 0; i < json_object_array_length(src); i++) {
+			e = json_object_array_get_idx(src, i);
+			if (jsonutil_get_string(e, "status", &status) == -1)
+				nread++;
+			else if (strcmp(status, "absent") == 0)
+				nabsent++;
+			else
+				nother++;
+		}
+		for (i = 0; i < json_object_array_length(errors); i++) {
+			e = json_object_array_get_idx(errors, i);
+			if (jsonutil_get_string(e, "section", &sec) == 0 &&
+			    strcmp(sec, name) == 0)
+				nerr++;
+		}
+		if (jsonutil_get_string(sobj, "digest", &digest) == -1)
+			digest = "";
+		printf("%-18s %5zu %7zu %6zu %6zu  %.23s\n", name, nread,
+		    nabsent, nother, nerr, digest);
+	}
+	if (json_object_array_length(errors) > 0)
+		printf("\nerrors:\n");
+	for (i = 0; i < json_object_array_length(errors); i++) {
+		e = json_object_array_get_idx(errors, i);
+		if (jsonutil_get_string(e, "section", &sec) == 0 &&
+		    jsonutil_get_string(e, "message", &msg) == 0)
+			printf("  %s: %s\n", sec, msg);
+	}
+}
+
 static int
 cmd_collect(int argc, char **argv)
 {
@@ -116,6 +166,7 @@ cmd_collect(int argc, char **argv)
 		{ "root",	required_argument,	NULL, 'r' },
 		{ "section",	required_argument,	NULL, 's' },
 		{ "pretty",	no_argument,		NULL, 'p' },
+		{ "summary",	no_argument,		NULL, 'S' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct agent_conf	  ac;
@@ -123,7 +174,7 @@ cmd_collect(int argc, char **argv)
 	struct json_object	 *doc;
 	const char		 *rootpath = NULL, **only = NULL;
 	size_t			  nonly = 0;
-	int			  ch, pretty = 0;
+	int			  ch, pretty = 0, summary = 0;
 
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -143,6 +194,9 @@ cmd_collect(int argc, char **argv)
 			break;
 		case 'p':
 			pretty = 1;
+			break;
+		case 'S':
+			summary = 1;
 			break;
 		default:
 			free(only);
@@ -168,7 +222,10 @@ cmd_collect(int argc, char **argv)
 		return 1;
 	}
 	doc = evidence_collect(root, only, nonly);
-	printf("%s\n", jsonutil_to_string(doc, pretty));
+	if (summary)
+		print_summary(doc);
+	else
+		printf("%s\n", jsonutil_to_string(doc, pretty));
 	json_object_put(doc);
 	hostroot_free(root);
 	agent_conf_free(&ac);

@@ -3,9 +3,10 @@
 # main job with what Exhibit can do today.
 #
 # Today that is: build the three programs, check the example
-# configurations, and show each program's version.  Evidence collection,
-# the signed pipeline and rule evaluation extend this same script as they
-# land.
+# configurations, and collect this host's configuration evidence (the
+# document is kept in _build/main/evidence.json; a summary is printed).
+# The signed pipeline, the daemon's store and rule evaluation extend this
+# same script as they land.
 set -euo pipefail
 
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -28,3 +29,10 @@ echo
 echo "== checking the example configurations"
 "$build/exhibitd" -n -f "$src/conf/exhibitd.conf"
 "$build/exhibit-agent" -n -f "$src/conf/agent.conf"
+
+echo
+echo "== collecting this host's evidence"
+"$build/exhibit-agent" collect --pretty >"$build/evidence.json"
+"$build/exhibit-agent" collect --summary
+echo
+echo "The full evidence document is in $build/evidence.json"

@@ -71,6 +71,25 @@ run "$AGENT" -n -f "$TMP/agent.conf"
 expect_rc 1 "exhibit-agent -n with a bad size"
 expect_in err "agent.conf:2:" "bad size reported at line 2"
 
+# collect: a document for a root, refusals for bad arguments.
+mkdir -p "$TMP/root/etc"
+echo "cli-host" >"$TMP/root/etc/hostname"
+run "$AGENT" -f "$top_srcdir/conf/agent.conf" collect --root "$TMP/root"
+expect_rc 0 "exhibit-agent collect --root"
+expect_in out '"schema":"exhibit.evidence/1"' "collect prints an evidence document"
+expect_in out '"hostname":"cli-host"' "collect reads the root's hostname"
+run "$AGENT" -f "$top_srcdir/conf/agent.conf" collect --root "$TMP/root" --summary
+expect_rc 0 "exhibit-agent collect --summary"
+expect_in out "evidence for cli-host" "the summary names the host"
+expect_in out "no package database found" "the summary lists the errors"
+run "$AGENT" collect --section no-such-section
+expect_rc 2 "collect with an unknown section"
+expect_in err 'no section named "no-such-section"' "and names it"
+run "$AGENT" -f "$top_srcdir/conf/agent.conf" collect --root "$TMP/does-not-exist"
+expect_rc 1 "collect with a missing root"
+run "$AGENT" -f "$TMP/bad.conf" collect --root "$TMP/root"
+expect_rc 1 "collect refuses a broken configuration"
+
 # The daemon runs until SIGTERM, keeps its configuration when a reload
 # finds errors, and refuses a state directory others can write to.
 mkdir -m 0777 "$TMP/open-state"
