@@ -1,0 +1,183 @@
+/*
+ * DSSE signing and verification.  Verification decodes only what the
+ * signature needs (type, payload bytes, signatures); the payload is not
+ * parsed here at all, so a forged document never reaches a JSON parser
+ * as trusted input.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/err.h>
+
+#include "encode.h"
+#include "envelope.h"
+#include "jsonutil.h"
+#include "keys.h"
+#include "log.h"
+#include "xmalloc.h"
+
+#define ENVELOPE_MAX_SIGNATURES	16
+
+unsigned char *
+envelope_pae(const char *type, const void *body, size_t len, size_t *outlen)
+{
+	unsigned char	*out;
+	char		 head[64];
+	size_t		 tlen = strlen(type), hlen, mid;
+	int		 n;
+
+	n = snprintf(head, sizeof(head), "DSSEv1 %zu ", tlen);
+	hlen = (size_t)n;
+	out = xmalloc(hlen + tlen + 32 + len);
+	memcpy(out, head, hlen);
+	memcpy(out + hlen, type, tlen);
+	n = snprintf((char *)out + hlen + tlen, 32, " %zu ", len);
+	mid = hlen + tlen + (size_t)n;
+	memcpy(out + mid, body, len);
+	*outlen = mid + len;
+	return out;
+}
+
+char *
+envelope_sign(EVP_PKEY *key, const char *type, const void *payload,
+    size_t len)
+{
+	struct json_object	*env, *sigs, *sig;
+	EVP_MD_CTX		*md;
+	unsigned char		*pae, sigbuf[64];
+	size_t			 paelen, siglen = sizeof(sigbuf);
+	char			 keyid[KEYS_KEYID_HEXLEN], *b64, *out;
+
+	pae = envelope_pae(type, payload, len, &paelen);
+	/* Ed25519 signs the message itself: no digest, one-shot. */
+	if ((md = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestSignInit(md, NULL, NULL, NULL, key) != 1 ||
+	    EVP_DigestSign(md, sigbuf, &siglen, pae, paelen) != 1)
+		fatalx("envelope_sign: Ed25519 signing failed");
+	EVP_MD_CTX_free(md);
+	free(pae);
+
+	env = json_object_new_object();
+	jsonutil_set_string(env, "payloadType", type);
+	b64 = base64_encode(payload, len, BASE64_STD);
+	jsonutil_set_string(env, "payload", b64);
+	free(b64);
+	sigs = json_object_new_array();
+	sig = json_object_new_object();
+	jsonutil_set_string(sig, "keyid", keys_keyid(key, keyid));
+	b64 = base64_encode(sigbuf, siglen, BASE64_STD);
+	jsonutil_set_string(sig, "sig", b64);
+	free(b64);
+	json_object_array_add(sigs, sig);
+	jsonutil_set(env, "signatures", sigs);
+	out = xstrdup(jsonutil_to_string(env, 0));
+	json_object_put(env);
+	return out;
+}
+
+static int
+envelope_check_sig(EVP_PKEY *key, const unsigned char *msg, size_t msglen,
+    const unsigned char *sig, size_t siglen)
+{
+	EVP_MD_CTX	*md;
+	int		 ok;
+
+	if ((md = EVP_MD_CTX_new()) == NULL)
+		fatalx("envelope_verify: out of memory");
+	ok = EVP_DigestVerifyInit(md, NULL, NULL, NULL, key) == 1 &&
+	    EVP_DigestVerify(md, sig, siglen, msg, msglen) == 1;
+	EVP_MD_CTX_free(md);
+	ERR_clear_error();
+	return ok;
+}
+
+enum envelope_status
+envelope_verify(const char *text, size_t textlen, EVP_PKEY *key,
+    const char *type, unsigned char **payload, size_t *len, char *err,
+    size_t errlen)
+{
+	struct json_object	*env, *sigs, *s;
+	enum envelope_status	 st = ENVELOPE_SYNTAX;
+	const char		*ptype, *b64, *keyid, *sigb64;
+	unsigned char		*body = NULL, *sig = NULL, *pae = NULL;
+	size_t			 bodylen, siglen, paelen, i, n;
+	char			 want[KEYS_KEYID_HEXLEN], jerr[128];
+	int			 seen = 0;
+
+	*payload = NULL;
+	*len = 0;
+	if ((env = jsonutil_parse(text, textlen, jerr, sizeof(jerr))) == NULL) {
+		snprintf(err, errlen, "envelope is not valid JSON: %s", jerr);
+		return ENVELOPE_SYNTAX;
+	}
+	if (!json_object_is_type(env, json_type_object) ||
+	    jsonutil_get_string(env, "payloadType", &ptype) == -1 ||
+	    jsonutil_get_string(env, "payload", &b64) == -1 ||
+	    jsonutil_get_array(env, "signatures", &sigs) == -1) {
+		snprintf(err, errlen, "envelope needs string members "
+		    "payloadType and payload and an array signatures");
+		goto out;
+	}
+	if (strcmp(ptype, type) != 0) {
+		snprintf(err, errlen, "payloadType is \"%.64s\", expected "
+		    "\"%s\"", ptype, type);
+		st = ENVELOPE_TYPE;
+		goto out;
+	}
+	if (base64_decode(b64, strlen(b64), &body, &bodylen) == -1) {
+		snprintf(err, errlen, "payload is not base64");
+		goto out;
+	}
+	n = json_object_array_length(sigs);
+	if (n == 0 || n > ENVELOPE_MAX_SIGNATURES) {
+		snprintf(err, errlen, "envelope has %zu signatures (1 to %d "
+		    "allowed)", n, ENVELOPE_MAX_SIGNATURES);
+		goto out;
+	}
+	keys_keyid(key, want);
+	pae = envelope_pae(ptype, body, bodylen, &paelen);
+	for (i = 0; i < n; i++) {
+		s = json_object_array_get_idx(sigs, i);
+		if (jsonutil_get_string(s, "sig", &sigb64) == -1) {
+			snprintf(err, errlen, "signatures[%zu] has no sig", i);
+			goto out;
+		}
+		/* keyid is optional in DSSE, but ours always carry one. */
+		if (jsonutil_get_string(s, "keyid", &keyid) == -1 ||
+		    strcmp(keyid, want) != 0)
+			continue;
+		seen = 1;
+		free(sig);
+		if (base64_decode(sigb64, strlen(sigb64), &sig, &siglen) == -1) {
+			snprintf(err, errlen, "signatures[%zu].sig is not "
+			    "base64", i);
+			goto out;
+		}
+		if (envelope_check_sig(key, pae, paelen, sig, siglen)) {
+			*payload = body;
+			*len = bodylen;
+			body = NULL;
+			st = ENVELOPE_OK;
+			goto out;
+		}
+	}
+	if (seen) {
+		snprintf(err, errlen, "signature does not verify with key %s",
+		    want);
+		st = ENVELOPE_BAD_SIGNATURE;
+	} else {
+		snprintf(err, errlen, "no signature by key %s", want);
+		st = ENVELOPE_UNKNOWN_KEY;
+	}
+out:
+	free(body);
+	free(sig);
+	free(pae);
+	json_object_put(env);
+	return st;
+}
