@@ -151,7 +151,9 @@ host_os_release(struct section *s)
 static void
 host_consider_kernel(char **best, const char *release)
 {
-	if (*release == '\0')
+	/* RHEL's rescue image ("vmlinuz-0-rescue-<machine-id>") is not a
+	 * kernel release. */
+	if (*release == '\0' || strstr(release, "-rescue-") != NULL)
 		return;
 	if (*best == NULL || version_cmp_dpkg(release, *best) > 0) {
 		free(*best);

@@ -20,4 +20,6 @@ for f in "$builddir"/fuzz/fuzz-*; do
 	fi
 	rm -rf "$corpus"
 done
+# Harnesses keep scratch trees in /tmp for speed; remove them.
+rm -rf /tmp/fuzz-collect.* /tmp/exhibit-fuzz-path.*
 exit $status

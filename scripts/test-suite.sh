@@ -11,13 +11,13 @@
 #      printed, nothing asserted)
 #
 # Builds go to _build/ under the source tree; FUZZ_SECONDS (default 20)
-# sets how long each fuzzer runs.
+# sets how long each fuzzer runs (default 15).
 set -euo pipefail
 
 src=$(cd "$(dirname "$0")/.." && pwd)
 cd "$src"
 jobs=${JOBS:-2}
-fuzz_seconds=${FUZZ_SECONDS:-20}
+fuzz_seconds=${FUZZ_SECONDS:-15}
 
 bash scripts/install-deps.sh
 autoreconf -fi
