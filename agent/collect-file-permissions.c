@@ -252,6 +252,7 @@ struct perm_walk {
 	size_t			 n;
 	size_t			 entries;
 	int			 incomplete;
+	int			 stopped;	/* entry limit: no more */
 };
 
 static void
@@ -284,11 +285,11 @@ perm_walk_dir(struct section *s, struct perm_walk *w, const char *dir,
 		w->incomplete = 1;
 		return;
 	}
-	for (i = 0; i < n && !w->incomplete; i++) {
+	for (i = 0; i < n && !w->stopped; i++) {
 		if (++w->entries > PERM_WALK_MAX_ENTRIES) {
 			section_error(s, "/etc: more than %d entries, walk "
 			    "stopped", PERM_WALK_MAX_ENTRIES);
-			w->incomplete = 1;
+			w->incomplete = w->stopped = 1;
 			break;
 		}
 		path = path_join(dir, names[i]);

@@ -691,7 +691,8 @@ kernel_module_normalize(char *name)
 }
 
 /* An install command that loads nothing: "true" or "false", by any of
- * their usual paths, alone. */
+ * their usual paths, alone but for a shell comment (kmod runs it with
+ * /bin/sh). */
 static int
 kernel_install_disables(const char *cmd)
 {
@@ -699,9 +700,10 @@ kernel_install_disables(const char *cmd)
 		"true", "false", "/bin/true", "/bin/false", "/usr/bin/true",
 		"/usr/bin/false", "/sbin/true", "/sbin/false",
 	};
-	size_t	n = strcspn(cmd, " \t"), i;
+	size_t	n = strcspn(cmd, " \t"), blanks, i;
 
-	if (cmd[n + strspn(cmd + n, " \t")] != '\0')
+	blanks = strspn(cmd + n, " \t");
+	if (cmd[n + blanks] != '\0' && (blanks == 0 || cmd[n + blanks] != '#'))
 		return 0;
 	for (i = 0; i < nitems(nops); i++) {
 		if (strlen(nops[i]) == n && strncmp(cmd, nops[i], n) == 0)

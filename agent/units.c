@@ -191,6 +191,13 @@ units_scan_config(struct section *s, struct units *u, const char *dir)
 				strlist_add(&u->files, xasprintf("%s\t%s",
 				    names[i], path));
 			free(link);
+		} else if (strchr(names[i], '.') != NULL &&
+		    strlist_lookup(&u->files, names[i]) == NULL &&
+		    section_stat(s, path, &st, 1) == 0 && S_ISREG(st.st_mode)) {
+			/* A unit file of the admin's (or a copy overriding
+			 * the vendor's): the first in the unit path wins. */
+			strlist_add(&u->files, xasprintf("%s\t%s", names[i],
+			    path));
 		}
 		free(path);
 	}

@@ -10,7 +10,7 @@
 #   5. an optimised build running the benchmarks in tests/bench (figures
 #      printed, nothing asserted)
 #
-# Builds go to _build/ under the source tree; FUZZ_SECONDS (default 20)
+# Builds go to _build/ under the source tree; FUZZ_SECONDS
 # sets how long each fuzzer runs (default 15).
 set -euo pipefail
 
