@@ -114,9 +114,17 @@ conf_errors_add(struct conf_errors *errs, const char *fmt, ...)
 	va_list	 ap;
 	char	*s;
 
-	va_start(ap, fmt);
-	s = conf_vfmt(fmt, ap);
-	va_end(ap);
+	/* A file of garbage must not bury the first, useful errors under
+	 * half a million more. */
+	if (errs->total++ > CONF_MAX_ERRORS)
+		return;
+	if (errs->total > CONF_MAX_ERRORS)
+		s = conf_fmt("too many errors; the rest are not shown");
+	else {
+		va_start(ap, fmt);
+		s = conf_vfmt(fmt, ap);
+		va_end(ap);
+	}
 	errs->msg = xreallocarray(errs->msg, errs->count + 1,
 	    sizeof(*errs->msg));
 	errs->msg[errs->count++] = s;
@@ -132,6 +140,7 @@ conf_errors_free(struct conf_errors *errs)
 	free(errs->msg);
 	errs->msg = NULL;
 	errs->count = 0;
+	errs->total = 0;
 }
 
 void
@@ -805,7 +814,7 @@ conf_load_buffer(const char *name, const char *buf, size_t len,
 {
 	struct conf_parser	 p;
 	const char		*nul, *nl, *end;
-	size_t			 before = errs->count, lineno, i;
+	size_t			 before = errs->total, lineno, i;
 
 	if (name == NULL)
 		name = "(config)";
@@ -851,7 +860,7 @@ conf_load_buffer(const char *name, const char *buf, size_t len,
 
 	free(p.keyline);
 	free(p.secline);
-	return (int)(errs->count - before);
+	return (int)(errs->total - before);
 }
 
 int

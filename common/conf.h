@@ -15,6 +15,7 @@
 
 #define CONF_MAX_LINE	1024		/* longer lines are an error */
 #define CONF_MAX_FILE	(1024 * 1024)	/* larger files are an error */
+#define CONF_MAX_ERRORS	100		/* then one "too many errors" */
 
 enum conf_type {
 	CONF_STRING,	/* char *, any text */
@@ -40,7 +41,8 @@ struct conf_key {
 
 struct conf_errors {
 	char	**msg;		/* "file:line: message" */
-	size_t	  count;
+	size_t	  count;	/* messages kept, at most CONF_MAX_ERRORS + 1 */
+	size_t	  total;	/* errors found, kept or not */
 };
 
 /* Set every key that has a default.  Defaults are checked like file

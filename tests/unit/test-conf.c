@@ -1182,6 +1182,35 @@ test_bad_default_is_fatal(void **state)
 	assert_int_equal(WEXITSTATUS(status), 1);
 }
 
+static void
+test_error_cap(void **state)
+{
+	struct tconf		c;
+	struct conf_errors	e = { 0 };
+	char			*text, *t;
+	int			 i, n;
+
+	memset(&c, 0, sizeof(c));
+	conf_defaults(keys, NKEYS, &c);
+	text = xstrdup("[main]\n");
+	for (i = 0; i < 150; i++) {
+		t = xasprintf("%sbogus%d = 1\n", text, i);
+		free(text);
+		text = t;
+	}
+	n = load(text, &c, &e);
+	/* Every error counts; the first hundred are shown, then one line. */
+	assert_int_equal(n, 150);
+	assert_int_equal(e.total, 150);
+	assert_int_equal(e.count, CONF_MAX_ERRORS + 1);
+	assert_non_null(strstr(e.msg[0], ":2: unknown key 'bogus0'"));
+	assert_string_equal(e.msg[CONF_MAX_ERRORS],
+	    "too many errors; the rest are not shown");
+	free(text);
+	conf_errors_free(&e);
+	conf_free(keys, NKEYS, &c);
+}
+
 int
 main(void)
 {
@@ -1203,6 +1232,7 @@ main(void)
 		cmocka_unit_test(test_duration),
 		cmocka_unit_test(test_enum),
 		cmocka_unit_test(test_duplicate_key),
+		cmocka_unit_test(test_error_cap),
 		cmocka_unit_test(test_duplicate_section),
 		cmocka_unit_test(test_unknown),
 		cmocka_unit_test(test_key_before_section),
