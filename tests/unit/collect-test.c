@@ -24,6 +24,7 @@
 #include "collect-test.h"
 #include "hostroot.h"
 #include "jsonutil.h"
+#include "rpmdb-build.h"
 #include "xmalloc.h"
 
 const char *
@@ -60,6 +61,18 @@ fixture_copy(const char *name)
 	cmd = xasprintf("cp -a '%s/.' '%s/'", fixture_path(name), dir);
 	run_or_fail(cmd);
 	free(cmd);
+
+	/* The rpm database is binary: built from the fixture's list. */
+	snprintf(modes, sizeof(modes), "%s/fixtures/%s.rpms.tsv", TEST_SRCDIR,
+	    name);
+	if (access(modes, R_OK) == 0) {
+		cmd = xasprintf("mkdir -p '%s/var/lib/rpm'", dir);
+		run_or_fail(cmd);
+		free(cmd);
+		snprintf(path, sizeof(path), "%s/var/lib/rpm/rpmdb.sqlite", dir);
+		if (rpmdb_build(modes, path) <= 0)
+			fail_msg("cannot build %s from %s", path, modes);
+	}
 
 	snprintf(modes, sizeof(modes), "%s/fixtures/%s.modes", TEST_SRCDIR,
 	    name);

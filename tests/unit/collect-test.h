@@ -20,7 +20,8 @@ struct collect_result {
 const char	*fixture_path(const char *name);
 
 /* Copy a fixture to a fresh temporary directory, applying its .modes file
- * (mode, uid, gid, path lines) when there is one.  Returns the copy's
+ * (mode, uid, gid, path lines) when there is one, and building its rpm
+ * database from NAME.rpms.tsv when there is one.  Returns the copy's
  * path; fixture_remove() deletes it. */
 char		*fixture_copy(const char *name);
 void		 fixture_remove(char *path);

@@ -62,6 +62,26 @@ hdr_int32(struct hdr *h, uint32_t tag, uint32_t v)
 	hdr_entry(h, tag, 4, b, 4);
 }
 
+static int
+rpmdb_fields(char *line, char *name, char *epoch, char *ver, char *rel,
+    char *arch)
+{
+	char	*f[5], *p = line;
+	size_t	 i;
+
+	line[strcspn(line, "\r\n")] = '\0';
+	for (i = 0; i < 5; i++) {
+		if ((f[i] = strsep(&p, "\t")) == NULL || strlen(f[i]) > 250)
+			return -1;
+	}
+	strcpy(name, f[0]);
+	strcpy(epoch, f[1]);
+	strcpy(ver, f[2]);
+	strcpy(rel, f[3]);
+	strcpy(arch, f[4]);
+	return name[0] != '\0' && ver[0] != '\0' ? 0 : -1;
+}
+
 int
 rpmdb_build(const char *tsvpath, const char *dbpath)
 {
@@ -70,8 +90,8 @@ rpmdb_build(const char *tsvpath, const char *dbpath)
 	sqlite3_stmt	*st;
 	struct hdr	 h;
 	unsigned char	 blob[8 + sizeof(h.idx) + sizeof(h.data)];
-	char		 line[1024], name[256], epoch[32], ver[256], rel[256];
-	char		 arch[64], srpm[1024];
+	char		 line[1024], name[256], epoch[256], ver[256], rel[256];
+	char		 arch[256], srpm[1024];
 	int		 n = 0;
 
 	if ((f = fopen(tsvpath, "r")) == NULL)
@@ -89,14 +109,14 @@ rpmdb_build(const char *tsvpath, const char *dbpath)
 	while (fgets(line, sizeof(line), f) != NULL) {
 		if (line[0] == '#' || line[0] == '\n')
 			continue;
-		if (sscanf(line, "%255s %31s %255s %255s %63s", name, epoch, ver,
-		    rel, arch) != 5)
+		/* Tab-separated, so that an empty epoch field is one. */
+		if (rpmdb_fields(line, name, epoch, ver, rel, arch) == -1)
 			continue;
 		memset(&h, 0, sizeof(h));
 		hdr_string(&h, 1000, name);
 		hdr_string(&h, 1001, ver);
 		hdr_string(&h, 1002, rel);
-		if (strcmp(epoch, "-") != 0 && strcmp(epoch, "0") != 0)
+		if (epoch[0] != '\0' && strcmp(epoch, "-") != 0)
 			hdr_int32(&h, 1003, (uint32_t)strtoul(epoch, NULL, 10));
 		/* A fixed install time per row keeps the database stable. */
 		hdr_int32(&h, 1008, 1700000000u + (uint32_t)n * 60);

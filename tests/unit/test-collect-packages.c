@@ -305,7 +305,7 @@ test_rpm(void **state)
 	tsv = xasprintf("%s/rpms.tsv", root);
 	tmproot_write(root, "/rpms.tsv",
 	    "# name epoch version release arch\n"
-	    "openssh-server\t-\t8.7p1\t34.el9\tx86_64\n"
+	    "openssh-server\t\t8.7p1\t34.el9\tx86_64\n"
 	    "kernel-core\t-\t5.14.0\t362.8.1.el9_3\tx86_64\n"
 	    "kernel-core\t-\t5.14.0\t427.13.1.el9_4\tx86_64\n"
 	    "shadow-utils\t2\t4.9\t8.el9\tx86_64\n"
