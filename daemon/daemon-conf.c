@@ -18,8 +18,17 @@ static const struct conf_key daemon_conf_keys[] = {
 	{ "daemon", "log", CONF_ENUM,
 	    offsetof(struct daemon_conf, log_dest), "auto",
 	    0, 0, log_dest_names },
+	{ "server", "names", CONF_STRING,
+	    offsetof(struct daemon_conf, server_names),
+	    "localhost, 127.0.0.1, ::1", 0, 0, NULL },
 };
 #define NKEYS	(sizeof(daemon_conf_keys) / sizeof(daemon_conf_keys[0]))
+
+void
+daemon_conf_defaults(struct daemon_conf *dc)
+{
+	conf_defaults(daemon_conf_keys, NKEYS, dc);
+}
 
 int
 daemon_conf_load(const char *path, struct daemon_conf *dc,

@@ -12,7 +12,11 @@
 struct daemon_conf {
 	char	*state_dir;
 	int	 log_dest;	/* index into log_dest_names */
+	char	*server_names;	/* DNS names and addresses, comma-separated */
 };
+
+/* The defaults alone, for when no file exists. */
+void	daemon_conf_defaults(struct daemon_conf *);
 
 /* Load path over the defaults; returns the number of errors in errs. */
 int	daemon_conf_load(const char *path, struct daemon_conf *,

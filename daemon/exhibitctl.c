@@ -1,33 +1,41 @@
 /*
  * exhibitctl: administration and auditor tool.  Commands are a table, one
- * entry per command, so each later command is one file and one line here.
+ * entry per command group, each implemented in its own ctl-*.c file.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-#include "daemon-conf.h"
+#include "ctl.h"
 #include "log.h"
+#include "store.h"
+#include "xmalloc.h"
 
 struct ctl_cmd {
 	const char	*name;
 	const char	*args;
 	const char	*summary;
-	int		(*exec)(const struct ctl_cmd *, int, char **);
+	int		(*exec)(struct ctl *, int, char **);
 };
 
-static int	cmd_check_config(const struct ctl_cmd *, int, char **);
-
-static const char *conf_path = DAEMON_CONF_PATH;
-
 static const struct ctl_cmd ctl_cmds[] = {
-	{ "check-config", "",
-	    "check exhibitd.conf as exhibitd -n does", cmd_check_config },
+	{ "init", "",
+	    "create the state directory: CA, TLS and ledger keys, database;\n"
+	    "                    print the first admin token once", ctl_init },
+	{ "token", "create|list|revoke",
+	    "manage enrollment and people's tokens (see token --help)",
+	    ctl_token },
+	{ "agent", "list|revoke ID", "list enrolled agents, revoke one",
+	    ctl_agent },
+	{ "check-config", "", "check exhibitd.conf as exhibitd -n does",
+	    ctl_check_config },
 };
 #define NCMDS	(sizeof(ctl_cmds) / sizeof(ctl_cmds[0]))
 
@@ -37,43 +45,89 @@ usage(FILE *f)
 	size_t	i;
 
 	fprintf(f,
-"usage: exhibitctl [-v] [-f file] command [args]\n"
+"usage: exhibitctl [-v] [-f file] [--state DIR] command [args]\n"
 "\n"
-"Administration and auditor tool for Exhibit.\n"
+"Administration tool for Exhibit.  It works on the daemon's state\n"
+"directory directly, so run it on the daemon's host, as its user.\n"
 "\n"
-"  -f, --config FILE  exhibitd configuration (default %s)\n"
+"  -f, --config FILE  exhibitd configuration (default %s; when it is\n"
+"                     absent and none is named, defaults apply)\n"
+"  -s, --state DIR    state directory (default: state_dir from the\n"
+"                     configuration)\n"
 "  -v, --verbose      log debug messages too\n"
 "      --help         show this help and exit\n"
 "      --version      show the version and exit\n"
 "\n"
 "Commands:\n", DAEMON_CONF_PATH);
 	for (i = 0; i < NCMDS; i++)
-		fprintf(f, "  %-14s %-10s %s\n", ctl_cmds[i].name,
-		    ctl_cmds[i].args, ctl_cmds[i].summary);
+		fprintf(f, "  %-12s %-19s\n                    %s\n",
+		    ctl_cmds[i].name, ctl_cmds[i].args, ctl_cmds[i].summary);
 	fprintf(f,
+"\n"
+"token create options:\n"
+"  --role ROLE        enroll (agents), admin, security or auditor\n"
+"  --uses N           how many times it may be used (enroll: 1; others:\n"
+"                     unlimited)\n"
+"  --expires DURATION lifetime, such as 1h, 7d, 90d (default: none)\n"
+"  --comment TEXT     a note shown by token list\n"
 "\n"
 "Exit status: 0 success, 1 the command failed, 2 a usage error.\n");
 }
 
-static int
-cmd_check_config(const struct ctl_cmd *cmd, int argc, char **argv)
+int
+ctl_load_conf(struct ctl *ctl)
 {
-	struct daemon_conf	dc;
 	struct conf_errors	errs = { 0 };
 
-	if (argc != 1) {
-		fprintf(stderr, "usage: exhibitctl %s\n", cmd->name);
-		return 2;
-	}
-	memset(&dc, 0, sizeof(dc));
-	if (daemon_conf_load(conf_path, &dc, &errs) != 0) {
+	if (ctl->loaded)
+		return 0;
+	memset(&ctl->conf, 0, sizeof(ctl->conf));
+	if (!ctl->conf_given && access(ctl->conf_path, F_OK) == -1 &&
+	    errno == ENOENT)
+		daemon_conf_defaults(&ctl->conf);
+	else if (daemon_conf_load(ctl->conf_path, &ctl->conf, &errs) != 0) {
 		conf_errors_log(&errs);
 		conf_errors_free(&errs);
-		daemon_conf_free(&dc);
-		return 1;
+		return -1;
 	}
+	if (ctl->state_dir == NULL)
+		ctl->state_dir = ctl->conf.state_dir;
+	ctl->loaded = 1;
+	return 0;
+}
+
+struct store *
+ctl_open_store(struct ctl *ctl)
+{
+	struct store	*st;
+	char		 err[512], *ca;
+
+	if (ctl_load_conf(ctl) == -1)
+		return NULL;
+	ca = xasprintf("%s/ca.key", ctl->state_dir);
+	if (access(ca, F_OK) == -1) {
+		log_warnx("%s is not initialised (no ca.key): run exhibitctl "
+		    "init first", ctl->state_dir);
+		free(ca);
+		return NULL;
+	}
+	free(ca);
+	if ((st = store_open(ctl->state_dir, err, sizeof(err))) == NULL)
+		log_warnx("%s", err);
+	return st;
+}
+
+int
+ctl_check_config(struct ctl *ctl, int argc, char **argv)
+{
+	if (argc != 1) {
+		fprintf(stderr, "usage: exhibitctl check-config\n");
+		return 2;
+	}
+	ctl->conf_given = 1;
+	if (ctl_load_conf(ctl) == -1)
+		return 1;
 	printf("configuration OK\n");
-	daemon_conf_free(&dc);
 	return 0;
 }
 
@@ -82,20 +136,28 @@ main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 		{ "config",	required_argument,	NULL, 'f' },
+		{ "state",	required_argument,	NULL, 's' },
 		{ "verbose",	no_argument,		NULL, 'v' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ "version",	no_argument,		NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	size_t	i;
-	int	ch, verbose = 0;
+	struct ctl	ctl;
+	size_t		i;
+	int		ch, verbose = 0, rc;
 
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.conf_path = DAEMON_CONF_PATH;
 	log_init(argv[0], 0, LOG_DEST_STDERR);
 	/* "+": options after the command belong to the command. */
-	while ((ch = getopt_long(argc, argv, "+f:v", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+f:s:v", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'f':
-			conf_path = optarg;
+			ctl.conf_path = optarg;
+			ctl.conf_given = 1;
+			break;
+		case 's':
+			ctl.state_dir = optarg;
 			break;
 		case 'v':
 			verbose++;
@@ -121,7 +183,9 @@ main(int argc, char *argv[])
 	for (i = 0; i < NCMDS; i++) {
 		if (strcmp(argv[0], ctl_cmds[i].name) == 0) {
 			optind = 1;
-			return ctl_cmds[i].exec(&ctl_cmds[i], argc, argv);
+			rc = ctl_cmds[i].exec(&ctl, argc, argv);
+			daemon_conf_free(&ctl.conf);
+			return rc;
 		}
 	}
 	fprintf(stderr, "exhibitctl: unknown command: %s\n", argv[0]);

@@ -1,0 +1,250 @@
+/* Unit tests for daemon/store-sqlite.c and daemon/token.c. */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "store.h"
+#include "token.h"
+#include "xmalloc.h"
+
+static char	dir[64];
+
+static int
+setup(void **state)
+{
+	char	err[256];
+
+	strcpy(dir, "/tmp/test-store.XXXXXX");
+	if (mkdtemp(dir) == NULL)
+		return -1;
+	*state = store_open(dir, err, sizeof(err));
+	return *state == NULL ? -1 : 0;
+}
+
+static int
+teardown(void **state)
+{
+	char	*cmd = xasprintf("rm -rf %s", dir);
+	int	 rc;
+
+	store_close(*state);
+	rc = system(cmd);
+	free(cmd);
+	return rc == 0 ? 0 : -1;
+}
+
+static struct store_token
+new_token(enum store_role role, int64_t uses, time_t expires)
+{
+	struct store_token	t;
+
+	memset(&t, 0, sizeof(t));
+	token_random_id("tk_", 16, t.id, sizeof(t.id));
+	t.role = role;
+	t.uses_left = uses;
+	t.expires_at = expires;
+	t.created_at = 1000;
+	return t;
+}
+
+static void
+test_token_text(void **state)
+{
+	unsigned char	h1[STORE_HASH_LEN], h2[STORE_HASH_LEN];
+	char		*text;
+
+	text = token_generate(h1);
+	assert_int_equal(strncmp(text, "exh_", 4), 0);
+	assert_int_equal(strlen(text), 4 + 43);
+	assert_int_equal(token_hash(text, h2), 0);
+	assert_memory_equal(h1, h2, sizeof(h1));
+	text[10] ^= 1;
+	assert_int_equal(token_hash(text, h2), 0);
+	assert_memory_not_equal(h1, h2, sizeof(h1));
+	assert_int_equal(token_hash("exh_short", h2), -1);
+	assert_int_equal(token_hash("nope_AAAA", h2), -1);
+	assert_int_equal(token_hash("", h2), -1);
+	free(text);
+}
+
+static void
+test_token_uses_and_expiry(void **state)
+{
+	struct store		*st = *state;
+	struct store_token	 t, got;
+	unsigned char		 hash[STORE_HASH_LEN], other[STORE_HASH_LEN];
+	char			*a, *b;
+
+	a = token_generate(hash);
+	b = token_generate(other);
+	t = new_token(ROLE_ENROLL, 2, 5000);
+	assert_int_equal(store_token_add(st, &t, hash), STORE_OK);
+	/* Same id again: refused. */
+	assert_int_equal(store_token_add(st, &t, other), STORE_EXISTS);
+
+	/* Wrong role: refused, and no use is spent. */
+	assert_int_equal(store_token_use(st, hash, ROLE_ADMIN, 2000, &got),
+	    STORE_WRONG_ROLE);
+	assert_int_equal(store_token_use(st, hash, ROLE_ENROLL, 2000, &got),
+	    STORE_OK);
+	assert_int_equal(got.uses_left, 1);
+	assert_string_equal(got.id, t.id);
+	assert_int_equal(store_token_use(st, hash, ROLE_ENROLL, 2000, &got),
+	    STORE_OK);
+	assert_int_equal(got.uses_left, 0);
+	assert_int_equal(store_token_use(st, hash, ROLE_ENROLL, 2000, &got),
+	    STORE_USED_UP);
+	/* Unknown hash. */
+	assert_int_equal(store_token_use(st, other, ROLE_ENROLL, 2000, &got),
+	    STORE_NOT_FOUND);
+
+	/* Expiry is checked against the time given. */
+	t = new_token(ROLE_ADMIN, -1, 5000);
+	assert_int_equal(store_token_add(st, &t, other), STORE_OK);
+	assert_int_equal(store_token_use(st, other, ROLE_ADMIN, 4999, &got),
+	    STORE_OK);
+	assert_int_equal(got.uses_left, -1);	/* unlimited stays so */
+	assert_int_equal(store_token_use(st, other, ROLE_ADMIN, 5000, &got),
+	    STORE_EXPIRED);
+
+	/* Revoked tokens stop working; revoking twice finds nothing. */
+	assert_int_equal(store_token_revoke(st, t.id, 4000), STORE_OK);
+	assert_int_equal(store_token_use(st, other, ROLE_ADMIN, 4500, &got),
+	    STORE_REVOKED);
+	assert_int_equal(store_token_revoke(st, t.id, 4000), STORE_NOT_FOUND);
+	assert_int_equal(store_token_revoke(st, "tk_none", 4000),
+	    STORE_NOT_FOUND);
+	free(a);
+	free(b);
+}
+
+static void
+test_token_list(void **state)
+{
+	struct store		*st = *state;
+	struct store_token	 t, *v;
+	unsigned char		 hash[STORE_HASH_LEN];
+	size_t			 n;
+	char			*s;
+
+	s = token_generate(hash);
+	t = new_token(ROLE_AUDITOR, -1, 0);
+	snprintf(t.comment, sizeof(t.comment), "external auditor");
+	assert_int_equal(store_token_add(st, &t, hash), STORE_OK);
+	assert_int_equal(store_token_list(st, &v, &n), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0].id, t.id);
+	assert_int_equal(v[0].role, ROLE_AUDITOR);
+	assert_string_equal(v[0].comment, "external auditor");
+	free(v);
+	free(s);
+}
+
+static void
+test_agents(void **state)
+{
+	struct store		*st = *state;
+	struct store_agent	 a, got, *v;
+	size_t			 n;
+
+	memset(&a, 0, sizeof(a));
+	token_random_id("ag_", 26, a.id, sizeof(a.id));
+	assert_int_equal(strlen(a.id), 29);
+	memset(a.keyid, 'a', 64);
+	a.pubkey_pem = xstrdup("-----BEGIN PUBLIC KEY-----\n...\n");
+	snprintf(a.hostname, sizeof(a.hostname), "web-1");
+	snprintf(a.machine_id, sizeof(a.machine_id), "0123");
+	a.enrolled_at = 100;
+	a.cert_not_after = 700;
+	snprintf(a.token_id, sizeof(a.token_id), "tk_x");
+	assert_int_equal(store_agent_add(st, &a), STORE_OK);
+	/* The same key cannot enroll twice under another id. */
+	{
+		struct store_agent	b = a;
+
+		token_random_id("ag_", 26, b.id, sizeof(b.id));
+		assert_int_equal(store_agent_add(st, &b), STORE_EXISTS);
+	}
+	assert_int_equal(store_agent_get(st, a.id, &got), STORE_OK);
+	assert_string_equal(got.hostname, "web-1");
+	assert_string_equal(got.pubkey_pem, a.pubkey_pem);
+	assert_int_equal(got.revoked_at, 0);
+	store_agent_clear(&got);
+	assert_int_equal(store_agent_set_cert(st, a.id, 900), STORE_OK);
+	assert_int_equal(store_agent_revoke(st, a.id, 200), STORE_OK);
+	assert_int_equal(store_agent_revoke(st, a.id, 300), STORE_NOT_FOUND);
+	assert_int_equal(store_agent_get(st, a.id, &got), STORE_OK);
+	assert_int_equal(got.revoked_at, 200);
+	assert_int_equal(got.cert_not_after, 900);
+	store_agent_clear(&got);
+	assert_int_equal(store_agent_get(st, "ag_none", &got), STORE_NOT_FOUND);
+	assert_int_equal(store_agent_list(st, &v, &n), STORE_OK);
+	assert_int_equal(n, 1);
+	store_agent_list_free(v, n);
+	free(a.pubkey_pem);
+}
+
+static void
+test_persistence_and_versions(void **state)
+{
+	struct store		*st = *state, *again;
+	struct store_token	 t, *v;
+	unsigned char		 hash[STORE_HASH_LEN];
+	sqlite3			*db;
+	char			*path, err[256], *s;
+	size_t			 n;
+
+	s = token_generate(hash);
+	t = new_token(ROLE_SECURITY, -1, 0);
+	assert_int_equal(store_token_add(st, &t, hash), STORE_OK);
+	store_close(st);
+	again = store_open(dir, err, sizeof(err));
+	assert_non_null(again);
+	assert_int_equal(store_token_list(again, &v, &n), STORE_OK);
+	assert_int_equal(n, 1);
+	free(v);
+	store_close(again);
+
+	/* A database from a newer exhibitd is refused, not downgraded. */
+	path = xasprintf("%s/exhibit.db", dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "UPDATE meta SET value = '999' "
+	    "WHERE key = 'schema_version'", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_null(store_open(dir, err, sizeof(err)));
+	assert_non_null(strstr(err, "newer than this exhibitd"));
+	free(path);
+	free(s);
+	*state = store_open("/nonexistent/dir", err, sizeof(err));
+	assert_null(*state);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_token_text),
+		cmocka_unit_test_setup_teardown(test_token_uses_and_expiry,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_token_list, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_agents, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_persistence_and_versions,
+		    setup, teardown),
+	};
+
+	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
+}
