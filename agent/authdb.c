@@ -9,6 +9,9 @@
 #include "config.h"
 #endif
 
+#include <sys/stat.h>
+#include <sys/types.h>
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdint.h>
@@ -626,13 +629,34 @@ struct authdb_pam_build {
 	struct section		*s;
 	struct authdb_pam_stack	*st;
 	size_t			 cap;
-	const char		*chain[AUTHDB_PAM_MAX_LEVEL + 2];
+	/* The files being read, by identity: "../pam.d/x" and a symlink
+	 * are the same file as "x". */
+	dev_t			 dev[AUTHDB_PAM_MAX_LEVEL + 2];
+	ino_t			 ino[AUTHDB_PAM_MAX_LEVEL + 2];
 	int			 nchain;
 };
 
 static int	authdb_pam_load(struct authdb_pam_build *, const char *path,
 		    const char *filter, int level, int depth,
 		    const char *from, size_t fromline);
+
+/*
+ * A word from a file fit to quote in an error: a PAM file may be a
+ * symlink to /etc/shadow, so anything that does not look like a name
+ * (a hash has "$" and is long) is not repeated.
+ */
+static const char *
+authdb_safe(const char *w)
+{
+	size_t	i;
+
+	for (i = 0; w[i] != '\0'; i++) {
+		if (i >= 40 || (!isalnum((unsigned char)w[i]) &&
+		    strchr("_-.@", w[i]) == NULL))
+			return "(not shown)";
+	}
+	return w;
+}
 
 static int
 authdb_pam_blank(char c)
@@ -747,7 +771,7 @@ authdb_pam_rule(struct authdb_pam_build *b, const char *path, size_t lineno,
 	if (i == sizeof(types) / sizeof(types[0])) {
 		/* libpam installs such a line as one that always fails. */
 		section_error(b->s, "%s:%zu: unknown module type \"%s\"",
-		    path, lineno, type);
+		    path, lineno, authdb_safe(type));
 		return;
 	}
 	if (filter != NULL && strcmp(type, filter) != 0)
@@ -766,7 +790,7 @@ authdb_pam_rule(struct authdb_pam_build *b, const char *path, size_t lineno,
 		}
 		if (i == sizeof(controls) / sizeof(controls[0])) {
 			section_error(b->s, "%s:%zu: unknown control \"%s\"",
-			    path, lineno, control);
+			    path, lineno, authdb_safe(control));
 			return;
 		}
 		text_lower(control);
@@ -801,20 +825,14 @@ authdb_pam_load(struct authdb_pam_build *b, const char *path,
     const char *filter, int level, int depth, const char *from,
     size_t fromline)
 {
-	char	*buf, *cur, *nl, *s, *e, *logical = NULL;
-	size_t	 len, lineno = 0, start = 0, llen = 0, n;
-	int	 i, pending = 0;
+	struct stat	 sb;
+	char		*buf, *cur, *nl, *s, *e, *logical = NULL;
+	size_t		 len, lineno = 0, start = 0, llen = 0, n;
+	int		 i, pending = 0;
 
-	for (i = 0; i < b->nchain; i++) {
-		if (strcmp(b->chain[i], path) == 0) {
-			section_error(b->s, "%s:%zu: include cycle through %s",
-			    from, fromline, path);
-			return -1;
-		}
-	}
-	if (level > AUTHDB_PAM_MAX_LEVEL) {
-		section_error(b->s, "%s:%zu: includes nested deeper than %d",
-		    from, fromline, AUTHDB_PAM_MAX_LEVEL);
+	if (level >= AUTHDB_PAM_MAX_LEVEL) {
+		section_error(b->s, "%s:%zu: includes nested %d deep, libpam "
+		    "gives up", from, fromline, level);
 		return -1;
 	}
 	if (section_read(b->s, path, &buf, &len) == -1) {
@@ -823,7 +841,22 @@ authdb_pam_load(struct authdb_pam_build *b, const char *path,
 			    from, fromline, path);
 		return -1;
 	}
-	b->chain[b->nchain++] = path;
+	if (section_stat(b->s, path, &sb, 0) == -1) {
+		free(buf);
+		return -1;
+	}
+	for (i = 0; i < b->nchain; i++) {
+		if (b->dev[i] == sb.st_dev && b->ino[i] == sb.st_ino) {
+			/* libpam recurses until its depth limit and fails
+			 * the whole stack. */
+			section_error(b->s, "%s:%zu: include cycle through %s",
+			    from, fromline, path);
+			free(buf);
+			return -1;
+		}
+	}
+	b->dev[b->nchain] = sb.st_dev;
+	b->ino[b->nchain++] = sb.st_ino;
 	cur = buf;
 	while (*cur != '\0') {
 		lineno++;

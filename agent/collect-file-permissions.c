@@ -10,10 +10,11 @@
  *
  * data.files.PATH		one object per checked path, keys sorted
  *				bytewise; PATH is absolute ("/etc/shadow"):
- *   .absent		true when the path does not exist (nothing else
- *			is then given; the source is listed as absent)
- *   .type		"file", "directory", "symlink" (a dangling link),
- *			"char", "block", "fifo", "socket"
+ *   .absent		true when the path does not exist, or is a
+ *			dangling symlink (nothing else is then given but
+ *			link; the source is listed as absent)
+ *   .type		"file", "directory", "char", "block", "fifo",
+ *			"socket"
  *   .link		the symlink's target as stored, when PATH is one;
  *			type, mode and owner are then the target's
  *   .mode		"0640": permission bits with setuid, setgid and
@@ -67,6 +68,91 @@ static const char *const perm_paths[] = {
 	"/etc/cron.monthly", "/etc/cron.d", "/boot/grub/grub.cfg",
 	"/boot/grub2/grub.cfg", "/etc/security/opasswd", "/etc/login.defs",
 };
+
+/*
+ * JSON text must be UTF-8 and the host's bytes need not be (a file named
+ * "\xff.conf", a Latin-1 comment).  Every string taken from the host
+ * goes through here: each byte of an invalid sequence becomes the four
+ * characters "\xHH", valid text is kept as it is.
+ */
+static size_t
+perm_utf8_len(const unsigned char *p)
+{
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		return (p[1] & 0xc0) == 0x80 ? 2 : 0;
+	if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		if ((p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 ||
+		    (p[0] == 0xe0 && p[1] < 0xa0) ||	/* overlong */
+		    (p[0] == 0xed && p[1] > 0x9f))	/* surrogate */
+			return 0;
+		return 3;
+	}
+	if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		if ((p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 ||
+		    (p[3] & 0xc0) != 0x80 ||
+		    (p[0] == 0xf0 && p[1] < 0x90) ||	/* overlong */
+		    (p[0] == 0xf4 && p[1] > 0x8f))	/* past U+10FFFF */
+			return 0;
+		return 4;
+	}
+	return 0;
+}
+
+static char *
+perm_utf8(const char *s)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	const unsigned char	*p = (const unsigned char *)s;
+	char			*out, *w;
+	size_t			 n;
+
+	out = w = xreallocarray(NULL, strlen(s) + 1, 4);
+	while (*p != '\0') {
+		if ((n = perm_utf8_len(p)) == 0) {
+			*w++ = '\\';
+			*w++ = 'x';
+			*w++ = hex[*p >> 4];
+			*w++ = hex[*p & 0xf];
+			p++;
+			continue;
+		}
+		memcpy(w, p, n);
+		w += n;
+		p += n;
+	}
+	*w = '\0';
+	return out;
+}
+
+static struct json_object *
+perm_str(const char *s)
+{
+	struct json_object	*o;
+	char			*v = perm_utf8(s);
+
+	o = json_object_new_string(v);
+	free(v);
+	return o;
+}
+
+static void
+perm_set_str(struct json_object *obj, const char *key, const char *val)
+{
+	jsonutil_set(obj, key, perm_str(val));
+}
+
+/* A member whose name comes from the host. */
+static void
+perm_set_named(struct json_object *obj, const char *name,
+    struct json_object *val)
+{
+	char	*k = perm_utf8(name);
+
+	jsonutil_set(obj, k, val);
+	free(k);
+}
 
 /*
  * id -> name from a passwd(5) or group(5) file: "name:x:id:...".  Blank
@@ -166,7 +252,7 @@ perm_file(struct section *s, const char *path, struct json_object *users,
 			section_add_absent(s, path);
 			o = json_object_new_object();
 			jsonutil_set_bool(o, "absent", 1);
-			jsonutil_set(files, path, o);
+			perm_set_named(files, path, o);
 		}
 		return;
 	}
@@ -174,25 +260,32 @@ perm_file(struct section *s, const char *path, struct json_object *users,
 	if (S_ISLNK(lst.st_mode)) {
 		link = section_readlink(s, path);
 		if (section_stat(s, path, &st, 0) == -1) {
-			if (errno != ENOENT && errno != ENOTDIR) {
-				free(link);
-				return;
+			/* A dangling link names nothing: absent, and where
+			 * it points.  A loop is an error (already said). */
+			if (errno == ENOENT || errno == ENOTDIR) {
+				section_add_absent(s, path);
+				o = json_object_new_object();
+				jsonutil_set_bool(o, "absent", 1);
+				if (link != NULL)
+					perm_set_str(o, "link", link);
+				perm_set_named(files, path, o);
 			}
-			st = lst;	/* dangling: report the link itself */
+			free(link);
+			return;
 		}
 	}
 	o = json_object_new_object();
 	jsonutil_set_string(o, "type", perm_type(st.st_mode));
 	if (link != NULL)
-		jsonutil_set_string(o, "link", link);
+		perm_set_str(o, "link", link);
 	perm_mode(o, st.st_mode);
 	jsonutil_set_int64(o, "uid", (int64_t)st.st_uid);
 	jsonutil_set_int64(o, "gid", (int64_t)st.st_gid);
 	if ((name = perm_lookup(users, st.st_uid)) != NULL)
-		jsonutil_set_string(o, "owner", name);
+		perm_set_str(o, "owner", name);
 	if ((name = perm_lookup(groups, st.st_gid)) != NULL)
-		jsonutil_set_string(o, "group", name);
-	jsonutil_set(files, path, o);
+		perm_set_str(o, "group", name);
+	perm_set_named(files, path, o);
 	free(link);
 }
 
@@ -346,7 +439,7 @@ perm_world_writable(struct section *s)
 	arr = json_object_new_array();
 	for (i = 0; i < w.n; i++) {
 		o = json_object_new_object();
-		jsonutil_set_string(o, "path", w.v[i].path);
+		perm_set_str(o, "path", w.v[i].path);
 		jsonutil_set_string(o, "type", perm_type(w.v[i].mode));
 		perm_mode(o, w.v[i].mode);
 		if (S_ISDIR(w.v[i].mode))

@@ -7,9 +7,16 @@
  *
  * Data (rule authors' reference):
  *
- * data.sysctl.applier		"systemd-sysctl" when the root has
- *				systemd-sysctl (binary or unit), else "procps"
- * data.sysctl.files[]		paths applied, in application order
+ * data.sysctl.applier		"systemd-sysctl" when systemd boots the root,
+ *				else "procps" ("sysctl --system", as OpenRC
+ *				and sysvinit scripts run it)
+ * data.sysctl.applier_evidence	the path that showed systemd: its
+ *				systemd-sysctl, an init linked to systemd,
+ *				or its unit directory
+ * data.sysctl.files[]		paths applied, in application order: *.conf
+ *				from /etc, /run, /usr/local/lib, /usr/lib and
+ *				/lib sysctl.d sorted by name whatever the
+ *				directory, then for procps /etc/sysctl.conf
  * data.sysctl.masked[]		paths masking a name (symlink to /dev/null)
  * data.sysctl.shadowed[]	paths hidden by the same name in an
  *				earlier directory
@@ -17,15 +24,18 @@
  *				systemd-sysctl does not read it (no
  *				sysctl.d entry such as 99-sysctl.conf links it)
  * data.sysctl.settings.KEY	one object per key, keys sorted bytewise;
- *				KEY is the sysctl(8) name ("net.ipv4.ip_forward";
- *				a dot inside a /proc/sys component is "/"):
+ *				KEY is the sysctl(8) name
+ *				("net.ipv4.ip_forward"; a dot inside a
+ *				/proc/sys component is "/"):
  *   .value		string, trimmed, as written
  *   .int		integer, when the whole value is one
  *   .excluded		true for a "-KEY" line with no value: the key is
  *			not written and globs skip it (value absent)
  *   .file, .line	the assignment that wins (the last one)
  *   .overridden	number of earlier assignments it replaced
- *   .ignore_failure	"-" prefix: a failed write is not an error
+ *   .ignore_failure	"-" prefix: a failed write is not an error (kept
+ *			when the same value is assigned again, as systemd
+ *			does)
  *   .glob		true when KEY is a glob pattern (kept as written)
  *   .live		on the live host only: /proc/sys value, blanks
  *			collapsed to one space
@@ -55,9 +65,14 @@
  *			mount(8) does ("user" implies all three, "dev" after
  *			"nodev" undoes it; "defaults" changes nothing)
  *   .line		line in /etc/fstab
- * data.fstab.tmp_mount_unit	bool: systemd's tmp.mount is enabled (a
- *				local-fs.target.wants link) and not masked
- * data.fstab.tmp_mount_unit_file	where the tmp.mount unit was found
+ * data.fstab.tmp_mount_unit	bool: systemd's tmp.mount exists, is
+ *				enabled (a local-fs.target.wants link in /etc,
+ *				/run, /usr/lib or /lib) and is not masked
+ * data.fstab.tmp_mount_unit_file	the tmp.mount unit systemd would load
+ *				(/etc, /run, /usr/lib or /lib), enabled or
+ *				not; absent when masked or when there is none
+ *				(Debian's /usr/share/systemd/tmp.mount is only
+ *				a template to copy)
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -81,6 +96,91 @@
 #include "xmalloc.h"
 
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
+
+/*
+ * JSON text must be UTF-8 and the host's bytes need not be (a file named
+ * "\xff.conf", a Latin-1 comment).  Every string taken from the host
+ * goes through here: each byte of an invalid sequence becomes the four
+ * characters "\xHH", valid text is kept as it is.
+ */
+static size_t
+kernel_utf8_len(const unsigned char *p)
+{
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		return (p[1] & 0xc0) == 0x80 ? 2 : 0;
+	if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		if ((p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 ||
+		    (p[0] == 0xe0 && p[1] < 0xa0) ||	/* overlong */
+		    (p[0] == 0xed && p[1] > 0x9f))	/* surrogate */
+			return 0;
+		return 3;
+	}
+	if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		if ((p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 ||
+		    (p[3] & 0xc0) != 0x80 ||
+		    (p[0] == 0xf0 && p[1] < 0x90) ||	/* overlong */
+		    (p[0] == 0xf4 && p[1] > 0x8f))	/* past U+10FFFF */
+			return 0;
+		return 4;
+	}
+	return 0;
+}
+
+static char *
+kernel_utf8(const char *s)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	const unsigned char	*p = (const unsigned char *)s;
+	char			*out, *w;
+	size_t			 n;
+
+	out = w = xreallocarray(NULL, strlen(s) + 1, 4);
+	while (*p != '\0') {
+		if ((n = kernel_utf8_len(p)) == 0) {
+			*w++ = '\\';
+			*w++ = 'x';
+			*w++ = hex[*p >> 4];
+			*w++ = hex[*p & 0xf];
+			p++;
+			continue;
+		}
+		memcpy(w, p, n);
+		w += n;
+		p += n;
+	}
+	*w = '\0';
+	return out;
+}
+
+static struct json_object *
+kernel_str(const char *s)
+{
+	struct json_object	*o;
+	char			*v = kernel_utf8(s);
+
+	o = json_object_new_string(v);
+	free(v);
+	return o;
+}
+
+static void
+kernel_set_str(struct json_object *obj, const char *key, const char *val)
+{
+	jsonutil_set(obj, key, kernel_str(val));
+}
+
+/* A member whose name comes from the host. */
+static void
+kernel_set_named(struct json_object *obj, const char *name,
+    struct json_object *val)
+{
+	char	*k = kernel_utf8(name);
+
+	jsonutil_set(obj, k, val);
+	free(k);
+}
 
 /*
  * Configuration directories in the sysctl.d(5) / kmod style: *.conf from
@@ -118,47 +218,44 @@ kernel_conf_cmp(const void *a, const void *b)
 	return x->dir < y->dir ? -1 : x->dir > y->dir;
 }
 
-/* A symlink to /dev/null (or /dev/null itself, on the live host) masks. */
-static int
-kernel_conf_is_mask(struct section *s, const char *path, struct stat *st,
-    int *usable)
+/*
+ * What one directory entry does to its name: masks it (a symlink to
+ * /dev/null, or /dev/null itself on the live host), supplies it (a
+ * regular file), or takes no part (a dangling link or a directory, which
+ * systemd and kmod both skip, so a later directory may still win).
+ */
+static enum kernel_conf_state
+kernel_conf_entry(struct section *s, const char *path)
 {
-	char	*link;
-	int	 mask = 0;
+	struct stat	 st;
+	char		*link;
+	int		 null;
 
-	*usable = 0;
 	if ((link = section_readlink(s, path)) != NULL) {
-		mask = strcmp(link, "/dev/null") == 0;
+		null = strcmp(link, "/dev/null") == 0;
 		free(link);
-		if (mask) {
-			*usable = 1;
-			return 1;
-		}
+		if (null)
+			return KERNEL_CONF_MASKED;
 	}
-	/* An entry that cannot be stat'ed (a dangling link) takes no part:
-	 * systemd and kmod both skip it, so a later directory may win. */
-	if (section_stat(s, path, st, 0) == -1)
-		return 0;
-	if (S_ISCHR(st->st_mode) && st->st_rdev == makedev(1, 3)) {
-		*usable = 1;
-		return 1;
-	}
-	if (!S_ISREG(st->st_mode)) {
+	if (section_stat(s, path, &st, 0) == -1)
+		return KERNEL_CONF_SKIPPED;
+	if (S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3))
+		return KERNEL_CONF_MASKED;
+	if (!S_ISREG(st.st_mode)) {
 		section_error(s, "%s: not a regular file, ignored", path);
-		return 0;
+		return KERNEL_CONF_SKIPPED;
 	}
-	*usable = 1;
-	return 0;
+	return KERNEL_CONF_APPLIED;
 }
 
 static void
 kernel_conf_list(struct section *s, const char *const *dirs, size_t ndirs,
     struct kernel_confs *out)
 {
-	struct stat	 st, *dirst;
+	struct stat	 *dirst;
 	char		**names;
-	size_t		 i, j, k, n, first;
-	int		 dup, usable, mask, won;
+	size_t		  i, j, k, n, first;
+	int		  dup;
 
 	out->v = NULL;
 	out->n = 0;
@@ -207,19 +304,12 @@ kernel_conf_list(struct section *s, const char *const *dirs, size_t ndirs,
 		for (k = first; k < out->n &&
 		    strcmp(out->v[k].name, out->v[first].name) == 0; k++)
 			;
-		won = 0;
+		/* The first entry that takes part wins; the ones after it
+		 * stay shadowed. */
 		for (j = first; j < k; j++) {
-			if (won)
-				continue;	/* stays SHADOWED */
-			mask = kernel_conf_is_mask(s, out->v[j].path, &st,
-			    &usable);
-			if (!usable) {
-				out->v[j].state = KERNEL_CONF_SKIPPED;
-				continue;
-			}
-			out->v[j].state = mask ? KERNEL_CONF_MASKED :
-			    KERNEL_CONF_APPLIED;
-			won = 1;
+			out->v[j].state = kernel_conf_entry(s, out->v[j].path);
+			if (out->v[j].state != KERNEL_CONF_SKIPPED)
+				break;
 		}
 	}
 }
@@ -252,15 +342,15 @@ kernel_conf_report(struct kernel_confs *c, struct json_object *obj)
 		switch (c->v[i].state) {
 		case KERNEL_CONF_APPLIED:
 			json_object_array_add(files,
-			    json_object_new_string(c->v[i].path));
+			    kernel_str(c->v[i].path));
 			break;
 		case KERNEL_CONF_MASKED:
 			json_object_array_add(masked,
-			    json_object_new_string(c->v[i].path));
+			    kernel_str(c->v[i].path));
 			break;
 		case KERNEL_CONF_SHADOWED:
 			json_object_array_add(shadowed,
-			    json_object_new_string(c->v[i].path));
+			    kernel_str(c->v[i].path));
 			break;
 		case KERNEL_CONF_SKIPPED:
 			break;
@@ -355,11 +445,22 @@ kernel_sysctl_assign(struct kernel_sysctls *ks, char *slash, char *dotted,
 {
 	struct json_object	*idx;
 	struct kernel_sysctl	*e;
+	int			 same;
 
-	/* Across and within files the last assignment wins (systemd
-	 * replaces the earlier hashmap entry; procps simply writes again). */
+	/*
+	 * Across and within files the last assignment wins: systemd
+	 * replaces the earlier entry, procps simply writes again.  When
+	 * systemd meets the same value again it keeps the entry and only
+	 * adds the "-": so does this (the place reported is still the
+	 * last).
+	 */
 	if (json_object_object_get_ex(ks->index, dotted, &idx)) {
 		e = &ks->v[json_object_get_int64(idx)];
+		same = (e->value == NULL && value == NULL) ||
+		    (e->value != NULL && value != NULL &&
+		    strcmp(e->value, value) == 0);
+		if (same)
+			ignore_failure |= e->ignore_failure;
 		free(slash);
 		free(dotted);
 		free(e->value);
@@ -513,12 +614,12 @@ kernel_sysctl_emit(struct section *s, struct kernel_sysctls *ks,
 		e = &ks->v[i];
 		o = json_object_new_object();
 		if (e->value != NULL) {
-			jsonutil_set_string(o, "value", e->value);
+			kernel_set_str(o, "value", e->value);
 			if (kernel_sysctl_int(e->value, &ll) == 0)
 				jsonutil_set_int64(o, "int", ll);
 		} else
 			jsonutil_set_bool(o, "excluded", 1);
-		jsonutil_set_string(o, "file", e->file);
+		kernel_set_str(o, "file", e->file);
 		jsonutil_set_int64(o, "line", (int64_t)e->line);
 		jsonutil_set_int64(o, "overridden", e->overridden);
 		jsonutil_set_bool(o, "ignore_failure", e->ignore_failure);
@@ -526,12 +627,12 @@ kernel_sysctl_emit(struct section *s, struct kernel_sysctls *ks,
 			jsonutil_set_bool(o, "glob", 1);
 		if (is_live && !e->glob &&
 		    (live = kernel_sysctl_live(s, e->slash)) != NULL) {
-			jsonutil_set_string(o, "live", live);
+			kernel_set_str(o, "live", live);
 			if (kernel_sysctl_int(live, &ll) == 0)
 				jsonutil_set_int64(o, "live_int", ll);
 			free(live);
 		}
-		jsonutil_set(settings, e->key, o);
+		kernel_set_named(settings, e->key, o);
 	}
 	jsonutil_set(sysctl, "settings", settings);
 }
@@ -596,7 +697,7 @@ kernel_sysctl(struct section *s)
 	struct kernel_sysctls	 ks;
 	struct stat		 st, cst;
 	size_t			 i;
-	int			 systemd = 0, have_conf, conf_linked = 0;
+	int			 systemd, have_conf, conf_linked = 0;
 	int			 conf_read = 0;
 	const char		*systemd_mark;
 
@@ -611,7 +712,8 @@ kernel_sysctl(struct section *s)
 	for (i = 0; i < confs.n; i++) {
 		if (confs.v[i].state != KERNEL_CONF_APPLIED)
 			continue;
-		if (have_conf && section_stat(s, confs.v[i].path, &st, 0) == 0 &&
+		if (have_conf &&
+		    section_stat(s, confs.v[i].path, &st, 0) == 0 &&
 		    st.st_dev == cst.st_dev && st.st_ino == cst.st_ino)
 			conf_linked = 1;
 		kernel_sysctl_file(s, &ks, confs.v[i].path);
@@ -717,7 +819,7 @@ kernel_where(const char *file, size_t line)
 {
 	struct json_object	*o = json_object_new_object();
 
-	jsonutil_set_string(o, "file", file);
+	kernel_set_str(o, "file", file);
 	jsonutil_set_int64(o, "line", (int64_t)line);
 	return o;
 }
@@ -792,8 +894,9 @@ kernel_modprobe_file(struct section *s, const char *path,
 				break;
 		}
 		if (i == nitems(known)) {
-			section_error(s, "%s:%zu: unknown command, ignored",
-			    path, start);
+			if (strchr(cmd, '\r') == NULL)
+				section_error(s, "%s:%zu: unknown command, "
+				    "ignored", path, start);
 			continue;
 		}
 		if (strcmp(cmd, "blacklist") != 0 &&
@@ -818,8 +921,8 @@ kernel_modprobe_file(struct section *s, const char *path,
 			/* A blacklist line names one module, exactly. */
 			jsonutil_set_bool(blacklist, name, 1);
 			for (i = 0; i < nitems(kernel_audit_modules); i++) {
-				if (strcmp(name, kernel_audit_modules[i]) == 0 &&
-				    mods[i].blacklist == NULL)
+				if (mods[i].blacklist == NULL &&
+				    strcmp(name, kernel_audit_modules[i]) == 0)
 					mods[i].blacklist = kernel_where(path,
 					    start);
 			}
@@ -832,7 +935,7 @@ kernel_modprobe_file(struct section *s, const char *path,
 			    fnmatch(name, kernel_audit_modules[i], 0) != 0)
 				continue;
 			o = kernel_where(path, start);
-			jsonutil_set_string(o, "command", rest);
+			kernel_set_str(o, "command", rest);
 			mods[i].install = o;
 			mods[i].install_disabled = kernel_install_disables(
 			    rest + strspn(rest, " \t"));
@@ -887,7 +990,7 @@ kernel_modprobe(struct section *s)
 		qsort(names, i, sizeof(*names), kernel_str_cmp);
 	list = json_object_new_array();
 	for (n = 0; n < i; n++)
-		json_object_array_add(list, json_object_new_string(names[n]));
+		json_object_array_add(list, kernel_str(names[n]));
 	free(names);
 	json_object_put(set);
 	jsonutil_set(mp, "blacklist", list);
@@ -970,7 +1073,7 @@ kernel_fstab_flags(struct json_object *o, const char *opts)
 	while ((opt = strsep(&cur, ",")) != NULL) {
 		if (*opt == '\0')
 			continue;
-		json_object_array_add(arr, json_object_new_string(opt));
+		json_object_array_add(arr, kernel_str(opt));
 		if (strcmp(opt, "nodev") == 0)
 			nodev = 1;
 		else if (strcmp(opt, "dev") == 0)
@@ -1042,9 +1145,9 @@ kernel_fstab_entries(struct section *s, struct json_object *fstab)
 		}
 		o = json_object_new_object();
 		jsonutil_set_string(o, "mount_point", f[1]);
-		jsonutil_set_string(o, "device", f[0]);
+		kernel_set_str(o, "device", f[0]);
 		if (nf > 2)
-			jsonutil_set_string(o, "fstype", f[2]);
+			kernel_set_str(o, "fstype", f[2]);
 		kernel_fstab_flags(o, nf > 3 ? f[3] : "");
 		jsonutil_set_int64(o, "line", (int64_t)lineno);
 		found[i] = o;
@@ -1094,7 +1197,6 @@ kernel_tmp_mount(struct section *s, struct json_object *fstab)
 		"/run/systemd/system/tmp.mount",
 		"/usr/lib/systemd/system/tmp.mount",
 		"/lib/systemd/system/tmp.mount",
-		"/usr/share/systemd/tmp.mount",
 	};
 	struct stat	 st;
 	size_t		 i;
@@ -1112,7 +1214,9 @@ kernel_tmp_mount(struct section *s, struct json_object *fstab)
 		    S_ISREG(st.st_mode))
 			unit = units[i];
 	}
-	jsonutil_set_bool(fstab, "tmp_mount_unit", wanted && !masked);
+	/* A wants link alone loads nothing: the unit must exist too. */
+	jsonutil_set_bool(fstab, "tmp_mount_unit",
+	    wanted && !masked && unit != NULL);
 	if (unit != NULL && !masked)
 		jsonutil_set_string(fstab, "tmp_mount_unit_file", unit);
 }

@@ -200,6 +200,9 @@ jpath(struct json_object *obj, const char *path)
 	return obj;
 }
 
+static void	dump_and_fail(struct collect_result *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+
 static void
 dump_and_fail(struct collect_result *r, const char *fmt, ...)
 {
