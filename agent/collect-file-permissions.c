@@ -9,7 +9,14 @@
  * Data (rule authors' reference):
  *
  * data.files.PATH		one object per checked path, keys sorted
- *				bytewise; PATH is absolute ("/etc/shadow"):
+ *				bytewise; PATH is absolute ("/etc/shadow").
+ *				Checked: /etc/{passwd,shadow,gshadow,group}
+ *				and their "-" backups, /etc/sudoers,
+ *				/etc/ssh/sshd_config, every
+ *				/etc/ssh/ssh_host_*_key, /etc/crontab,
+ *				/etc/cron.{hourly,daily,weekly,monthly,d},
+ *				/boot/grub/grub.cfg, /boot/grub2/grub.cfg,
+ *				/etc/security/opasswd, /etc/login.defs:
  *   .absent		true when the path does not exist, or is a
  *			dangling symlink (nothing else is then given but
  *			link; the source is listed as absent)
@@ -35,6 +42,9 @@
  *				(an unreadable directory, more than 20000
  *				entries, more than 16 levels): what was found
  *				is shown, but never as the complete answer.
+ *
+ * Paths and names that are not valid UTF-8 have each offending byte
+ * written as "\xHH".
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -69,90 +79,6 @@ static const char *const perm_paths[] = {
 	"/boot/grub2/grub.cfg", "/etc/security/opasswd", "/etc/login.defs",
 };
 
-/*
- * JSON text must be UTF-8 and the host's bytes need not be (a file named
- * "\xff.conf", a Latin-1 comment).  Every string taken from the host
- * goes through here: each byte of an invalid sequence becomes the four
- * characters "\xHH", valid text is kept as it is.
- */
-static size_t
-perm_utf8_len(const unsigned char *p)
-{
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		return (p[1] & 0xc0) == 0x80 ? 2 : 0;
-	if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		if ((p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 ||
-		    (p[0] == 0xe0 && p[1] < 0xa0) ||	/* overlong */
-		    (p[0] == 0xed && p[1] > 0x9f))	/* surrogate */
-			return 0;
-		return 3;
-	}
-	if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		if ((p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 ||
-		    (p[3] & 0xc0) != 0x80 ||
-		    (p[0] == 0xf0 && p[1] < 0x90) ||	/* overlong */
-		    (p[0] == 0xf4 && p[1] > 0x8f))	/* past U+10FFFF */
-			return 0;
-		return 4;
-	}
-	return 0;
-}
-
-static char *
-perm_utf8(const char *s)
-{
-	static const char	 hex[] = "0123456789abcdef";
-	const unsigned char	*p = (const unsigned char *)s;
-	char			*out, *w;
-	size_t			 n;
-
-	out = w = xreallocarray(NULL, strlen(s) + 1, 4);
-	while (*p != '\0') {
-		if ((n = perm_utf8_len(p)) == 0) {
-			*w++ = '\\';
-			*w++ = 'x';
-			*w++ = hex[*p >> 4];
-			*w++ = hex[*p & 0xf];
-			p++;
-			continue;
-		}
-		memcpy(w, p, n);
-		w += n;
-		p += n;
-	}
-	*w = '\0';
-	return out;
-}
-
-static struct json_object *
-perm_str(const char *s)
-{
-	struct json_object	*o;
-	char			*v = perm_utf8(s);
-
-	o = json_object_new_string(v);
-	free(v);
-	return o;
-}
-
-static void
-perm_set_str(struct json_object *obj, const char *key, const char *val)
-{
-	jsonutil_set(obj, key, perm_str(val));
-}
-
-/* A member whose name comes from the host. */
-static void
-perm_set_named(struct json_object *obj, const char *name,
-    struct json_object *val)
-{
-	char	*k = perm_utf8(name);
-
-	jsonutil_set(obj, k, val);
-	free(k);
-}
 
 /*
  * id -> name from a passwd(5) or group(5) file: "name:x:id:...".  Blank
@@ -252,7 +178,7 @@ perm_file(struct section *s, const char *path, struct json_object *users,
 			section_add_absent(s, path);
 			o = json_object_new_object();
 			jsonutil_set_bool(o, "absent", 1);
-			perm_set_named(files, path, o);
+			jsonutil_set(files, path, o);
 		}
 		return;
 	}
@@ -267,8 +193,8 @@ perm_file(struct section *s, const char *path, struct json_object *users,
 				o = json_object_new_object();
 				jsonutil_set_bool(o, "absent", 1);
 				if (link != NULL)
-					perm_set_str(o, "link", link);
-				perm_set_named(files, path, o);
+					jsonutil_set_string(o, "link", link);
+				jsonutil_set(files, path, o);
 			}
 			free(link);
 			return;
@@ -277,15 +203,15 @@ perm_file(struct section *s, const char *path, struct json_object *users,
 	o = json_object_new_object();
 	jsonutil_set_string(o, "type", perm_type(st.st_mode));
 	if (link != NULL)
-		perm_set_str(o, "link", link);
+		jsonutil_set_string(o, "link", link);
 	perm_mode(o, st.st_mode);
 	jsonutil_set_int64(o, "uid", (int64_t)st.st_uid);
 	jsonutil_set_int64(o, "gid", (int64_t)st.st_gid);
 	if ((name = perm_lookup(users, st.st_uid)) != NULL)
-		perm_set_str(o, "owner", name);
+		jsonutil_set_string(o, "owner", name);
 	if ((name = perm_lookup(groups, st.st_gid)) != NULL)
-		perm_set_str(o, "group", name);
-	perm_set_named(files, path, o);
+		jsonutil_set_string(o, "group", name);
+	jsonutil_set(files, path, o);
 	free(link);
 }
 
@@ -439,7 +365,7 @@ perm_world_writable(struct section *s)
 	arr = json_object_new_array();
 	for (i = 0; i < w.n; i++) {
 		o = json_object_new_object();
-		perm_set_str(o, "path", w.v[i].path);
+		jsonutil_set_string(o, "path", w.v[i].path);
 		jsonutil_set_string(o, "type", perm_type(w.v[i].mode));
 		perm_mode(o, w.v[i].mode);
 		if (S_ISDIR(w.v[i].mode))

@@ -73,6 +73,9 @@
  *				not; absent when masked or when there is none
  *				(Debian's /usr/share/systemd/tmp.mount is only
  *				a template to copy)
+ *
+ * Strings from the host (paths, keys, values) that are not valid UTF-8
+ * have each offending byte written as "\xHH".
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -97,90 +100,6 @@
 
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 
-/*
- * JSON text must be UTF-8 and the host's bytes need not be (a file named
- * "\xff.conf", a Latin-1 comment).  Every string taken from the host
- * goes through here: each byte of an invalid sequence becomes the four
- * characters "\xHH", valid text is kept as it is.
- */
-static size_t
-kernel_utf8_len(const unsigned char *p)
-{
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		return (p[1] & 0xc0) == 0x80 ? 2 : 0;
-	if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		if ((p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 ||
-		    (p[0] == 0xe0 && p[1] < 0xa0) ||	/* overlong */
-		    (p[0] == 0xed && p[1] > 0x9f))	/* surrogate */
-			return 0;
-		return 3;
-	}
-	if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		if ((p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 ||
-		    (p[3] & 0xc0) != 0x80 ||
-		    (p[0] == 0xf0 && p[1] < 0x90) ||	/* overlong */
-		    (p[0] == 0xf4 && p[1] > 0x8f))	/* past U+10FFFF */
-			return 0;
-		return 4;
-	}
-	return 0;
-}
-
-static char *
-kernel_utf8(const char *s)
-{
-	static const char	 hex[] = "0123456789abcdef";
-	const unsigned char	*p = (const unsigned char *)s;
-	char			*out, *w;
-	size_t			 n;
-
-	out = w = xreallocarray(NULL, strlen(s) + 1, 4);
-	while (*p != '\0') {
-		if ((n = kernel_utf8_len(p)) == 0) {
-			*w++ = '\\';
-			*w++ = 'x';
-			*w++ = hex[*p >> 4];
-			*w++ = hex[*p & 0xf];
-			p++;
-			continue;
-		}
-		memcpy(w, p, n);
-		w += n;
-		p += n;
-	}
-	*w = '\0';
-	return out;
-}
-
-static struct json_object *
-kernel_str(const char *s)
-{
-	struct json_object	*o;
-	char			*v = kernel_utf8(s);
-
-	o = json_object_new_string(v);
-	free(v);
-	return o;
-}
-
-static void
-kernel_set_str(struct json_object *obj, const char *key, const char *val)
-{
-	jsonutil_set(obj, key, kernel_str(val));
-}
-
-/* A member whose name comes from the host. */
-static void
-kernel_set_named(struct json_object *obj, const char *name,
-    struct json_object *val)
-{
-	char	*k = kernel_utf8(name);
-
-	jsonutil_set(obj, k, val);
-	free(k);
-}
 
 /*
  * Configuration directories in the sysctl.d(5) / kmod style: *.conf from
@@ -342,15 +261,15 @@ kernel_conf_report(struct kernel_confs *c, struct json_object *obj)
 		switch (c->v[i].state) {
 		case KERNEL_CONF_APPLIED:
 			json_object_array_add(files,
-			    kernel_str(c->v[i].path));
+			    json_object_new_string(c->v[i].path));
 			break;
 		case KERNEL_CONF_MASKED:
 			json_object_array_add(masked,
-			    kernel_str(c->v[i].path));
+			    json_object_new_string(c->v[i].path));
 			break;
 		case KERNEL_CONF_SHADOWED:
 			json_object_array_add(shadowed,
-			    kernel_str(c->v[i].path));
+			    json_object_new_string(c->v[i].path));
 			break;
 		case KERNEL_CONF_SKIPPED:
 			break;
@@ -614,12 +533,12 @@ kernel_sysctl_emit(struct section *s, struct kernel_sysctls *ks,
 		e = &ks->v[i];
 		o = json_object_new_object();
 		if (e->value != NULL) {
-			kernel_set_str(o, "value", e->value);
+			jsonutil_set_string(o, "value", e->value);
 			if (kernel_sysctl_int(e->value, &ll) == 0)
 				jsonutil_set_int64(o, "int", ll);
 		} else
 			jsonutil_set_bool(o, "excluded", 1);
-		kernel_set_str(o, "file", e->file);
+		jsonutil_set_string(o, "file", e->file);
 		jsonutil_set_int64(o, "line", (int64_t)e->line);
 		jsonutil_set_int64(o, "overridden", e->overridden);
 		jsonutil_set_bool(o, "ignore_failure", e->ignore_failure);
@@ -627,12 +546,12 @@ kernel_sysctl_emit(struct section *s, struct kernel_sysctls *ks,
 			jsonutil_set_bool(o, "glob", 1);
 		if (is_live && !e->glob &&
 		    (live = kernel_sysctl_live(s, e->slash)) != NULL) {
-			kernel_set_str(o, "live", live);
+			jsonutil_set_string(o, "live", live);
 			if (kernel_sysctl_int(live, &ll) == 0)
 				jsonutil_set_int64(o, "live_int", ll);
 			free(live);
 		}
-		kernel_set_named(settings, e->key, o);
+		jsonutil_set(settings, e->key, o);
 	}
 	jsonutil_set(sysctl, "settings", settings);
 }
@@ -819,7 +738,7 @@ kernel_where(const char *file, size_t line)
 {
 	struct json_object	*o = json_object_new_object();
 
-	kernel_set_str(o, "file", file);
+	jsonutil_set_string(o, "file", file);
 	jsonutil_set_int64(o, "line", (int64_t)line);
 	return o;
 }
@@ -935,7 +854,7 @@ kernel_modprobe_file(struct section *s, const char *path,
 			    fnmatch(name, kernel_audit_modules[i], 0) != 0)
 				continue;
 			o = kernel_where(path, start);
-			kernel_set_str(o, "command", rest);
+			jsonutil_set_string(o, "command", rest);
 			mods[i].install = o;
 			mods[i].install_disabled = kernel_install_disables(
 			    rest + strspn(rest, " \t"));
@@ -990,7 +909,7 @@ kernel_modprobe(struct section *s)
 		qsort(names, i, sizeof(*names), kernel_str_cmp);
 	list = json_object_new_array();
 	for (n = 0; n < i; n++)
-		json_object_array_add(list, kernel_str(names[n]));
+		json_object_array_add(list, json_object_new_string(names[n]));
 	free(names);
 	json_object_put(set);
 	jsonutil_set(mp, "blacklist", list);
@@ -1073,7 +992,7 @@ kernel_fstab_flags(struct json_object *o, const char *opts)
 	while ((opt = strsep(&cur, ",")) != NULL) {
 		if (*opt == '\0')
 			continue;
-		json_object_array_add(arr, kernel_str(opt));
+		json_object_array_add(arr, json_object_new_string(opt));
 		if (strcmp(opt, "nodev") == 0)
 			nodev = 1;
 		else if (strcmp(opt, "dev") == 0)
@@ -1145,9 +1064,9 @@ kernel_fstab_entries(struct section *s, struct json_object *fstab)
 		}
 		o = json_object_new_object();
 		jsonutil_set_string(o, "mount_point", f[1]);
-		kernel_set_str(o, "device", f[0]);
+		jsonutil_set_string(o, "device", f[0]);
 		if (nf > 2)
-			kernel_set_str(o, "fstype", f[2]);
+			jsonutil_set_string(o, "fstype", f[2]);
 		kernel_fstab_flags(o, nf > 3 ? f[3] : "");
 		jsonutil_set_int64(o, "line", (int64_t)lineno);
 		found[i] = o;

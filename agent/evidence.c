@@ -24,6 +24,10 @@ static const struct collector collectors[] = {
 	    collect_host },
 	{ "packages", "installed packages, pending and security upgrades, "
 	    "reboot and kernel state, automatic updates", collect_packages },
+	{ "kernel", "sysctl settings with systemd's precedence, module "
+	    "blacklists, mount options", collect_kernel },
+	{ "file_permissions", "modes and owners of sensitive files, "
+	    "world-writable files under /etc", collect_file_permissions },
 };
 #define NCOLLECTORS	(sizeof(collectors) / sizeof(collectors[0]))
 

@@ -95,7 +95,9 @@ section_error(struct section *s, const char *fmt, ...)
 	if (vasprintf(&msg, fmt, ap) == -1)
 		fatalx("section_error: out of memory");
 	va_end(ap);
-	json_object_array_add(s->errors, json_object_new_string(msg));
+	/* Messages quote paths and lines: any bytes at all. */
+	json_object_array_add(s->errors,
+	    jsonutil_sanitize(json_object_new_string(msg)));
 	free(msg);
 }
 
@@ -390,6 +392,10 @@ section_finish(struct section *s, struct json_object *errors)
 	const char		*text;
 	char			 hex[DIGEST_SHA256_HEXLEN], *digest;
 	size_t			 i;
+
+	/* Host files may hold any bytes; the document must be JSON. */
+	s->data = jsonutil_sanitize(s->data);
+	s->sources = jsonutil_sanitize(s->sources);
 
 	/* The digest covers what the section says and where it came from. */
 	hashed = json_object_new_object();

@@ -16,6 +16,7 @@
 
 #include "jsonutil.h"
 #include "log.h"
+#include "xmalloc.h"
 
 /*
  * What json-c lets through that we must not: it stops at a NUL byte,
@@ -250,4 +251,124 @@ jsonutil_to_string(struct json_object *obj, int pretty)
 	flags |= pretty ? JSON_C_TO_STRING_PRETTY |
 	    JSON_C_TO_STRING_SPACED : JSON_C_TO_STRING_PLAIN;
 	return json_object_to_json_string_ext(obj, flags);
+}
+
+/* Length of the valid UTF-8 sequence at s (RFC 3629: no overlong forms,
+ * no surrogates, nothing above U+10FFFF), or 0. */
+static size_t
+jsonutil_utf8_seq(const unsigned char *s, size_t len)
+{
+	unsigned int	c = s[0];
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		return len >= 2 && (s[1] & 0xc0) == 0x80 ? 2 : 0;
+	if (c >= 0xe0 && c <= 0xef) {
+		if (len < 3 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
+			return 0;
+		if ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] > 0x9f))
+			return 0;
+		return 3;
+	}
+	if (c >= 0xf0 && c <= 0xf4) {
+		if (len < 4 || (s[1] & 0xc0) != 0x80 ||
+		    (s[2] & 0xc0) != 0x80 || (s[3] & 0xc0) != 0x80)
+			return 0;
+		if ((c == 0xf0 && s[1] < 0x90) || (c == 0xf4 && s[1] > 0x8f))
+			return 0;
+		return 4;
+	}
+	return 0;
+}
+
+char *
+jsonutil_utf8_escape(const char *str, size_t len)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	const unsigned char	*s = (const unsigned char *)str;
+	char			*out, *o;
+	size_t			 i, n;
+
+	for (i = 0; i < len; i += n) {
+		if ((n = jsonutil_utf8_seq(s + i, len - i)) == 0)
+			break;
+	}
+	if (i == len)
+		return NULL;
+	o = out = xreallocarray(NULL, len + 1, 4);
+	for (i = 0; i < len; i += n) {
+		if ((n = jsonutil_utf8_seq(s + i, len - i)) == 0) {
+			*o++ = '\\';
+			*o++ = 'x';
+			*o++ = hex[s[i] >> 4];
+			*o++ = hex[s[i] & 0xf];
+			n = 1;
+		} else {
+			memcpy(o, s + i, n);
+			o += n;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+struct json_object *
+jsonutil_sanitize(struct json_object *obj)
+{
+	struct json_object	*v, *nv, *fresh;
+	char			*esc;
+	size_t			 i, n;
+	int			 rekey = 0;
+
+	switch (json_object_get_type(obj)) {
+	case json_type_string:
+		esc = jsonutil_utf8_escape(json_object_get_string(obj),
+		    (size_t)json_object_get_string_len(obj));
+		if (esc == NULL)
+			return obj;
+		json_object_put(obj);
+		obj = json_object_new_string(esc);
+		free(esc);
+		return obj;
+	case json_type_array:
+		n = json_object_array_length(obj);
+		for (i = 0; i < n; i++) {
+			v = json_object_array_get_idx(obj, i);
+			json_object_get(v);
+			nv = jsonutil_sanitize(v);
+			if (nv != v)
+				json_object_array_put_idx(obj, i, nv);
+			else
+				json_object_put(v);
+		}
+		return obj;
+	case json_type_object:
+		json_object_object_foreach(obj, key, val) {
+			if ((esc = jsonutil_utf8_escape(key, strlen(key))) !=
+			    NULL) {
+				rekey = 1;
+				free(esc);
+			}
+			json_object_get(val);
+			nv = jsonutil_sanitize(val);
+			if (nv != val)
+				json_object_object_add(obj, key, nv);
+			else
+				json_object_put(val);
+		}
+		if (!rekey)
+			return obj;
+		/* Keys cannot be renamed in place: rebuild, in order. */
+		fresh = json_object_new_object();
+		json_object_object_foreach(obj, k2, v2) {
+			esc = jsonutil_utf8_escape(k2, strlen(k2));
+			jsonutil_set(fresh, esc ? esc : k2, json_object_get(v2));
+			free(esc);
+		}
+		json_object_put(obj);
+		return fresh;
+	default:
+		return obj;
+	}
 }

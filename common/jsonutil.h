@@ -36,6 +36,19 @@ void	jsonutil_set_bool(struct json_object *, const char *key, int);
 void	jsonutil_set(struct json_object *, const char *key,
 	    struct json_object *val);	/* takes ownership of val */
 
+/*
+ * Make every string and key in obj valid UTF-8: each byte that is not
+ * part of a valid sequence becomes the four characters "\xHH".  Host
+ * files may hold any bytes, and a document with invalid UTF-8 is not
+ * JSON.  Returns obj, or its replacement when obj itself was a string or
+ * an object whose keys changed (the old one is released).
+ */
+struct json_object *jsonutil_sanitize(struct json_object *obj);
+
+/* The same for one string: NULL when s is already valid, else an
+ * allocated escaped copy. */
+char	*jsonutil_utf8_escape(const char *s, size_t len);
+
 /* Serialise: compact or pretty (two-space indent); "/" is not escaped.
  * The string belongs to obj. */
 const char *jsonutil_to_string(struct json_object *, int pretty);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "jsonutil.h"
+#include "xmalloc.h"
 
 static struct json_object *
 parse(const char *s, char *err, size_t errlen)
@@ -149,6 +150,43 @@ test_build_and_serialise(void **state)
 	json_object_put(o);
 }
 
+static void
+test_sanitize(void **state)
+{
+	struct json_object	*o, *arr;
+	char			 err[128], *e;
+	const char		*text;
+
+	/* Valid text, multi-byte included, is left alone. */
+	assert_null(jsonutil_utf8_escape("caf\xc3\xa9 \xf0\x9f\x98\x80", 10));
+	e = jsonutil_utf8_escape("a\xff" "b\xc3", 4);
+	assert_string_equal(e, "a\\xffb\\xc3");
+	free(e);
+	/* Overlong, surrogate and out-of-range forms are invalid too. */
+	e = jsonutil_utf8_escape("\xc0\xaf\xed\xa0\x80\xf4\x90\x80\x80", 9);
+	assert_string_equal(e, "\\xc0\\xaf\\xed\\xa0\\x80\\xf4\\x90\\x80\\x80");
+	free(e);
+
+	o = json_object_new_object();
+	jsonutil_set_string(o, "ok", "fine");
+	jsonutil_set_string(o, "bad\xfekey", "v\x80");
+	arr = json_object_new_array();
+	json_object_array_add(arr, json_object_new_string("\xff"));
+	json_object_array_add(arr, json_object_new_int(3));
+	jsonutil_set(o, "list", arr);
+	o = jsonutil_sanitize(o);
+	text = jsonutil_to_string(o, 0);
+	assert_string_equal(text, "{\"ok\":\"fine\",\"bad\\\\xfekey\":"
+	    "\"v\\\\x80\",\"list\":[\"\\\\xff\",3]}");
+	/* And what comes out parses under the strict parser. */
+	e = xstrdup(text);
+	json_object_put(o);
+	o = jsonutil_parse(e, strlen(e), err, sizeof(err));
+	assert_non_null(o);
+	json_object_put(o);
+	free(e);
+}
+
 int
 main(void)
 {
@@ -158,6 +196,7 @@ main(void)
 		cmocka_unit_test(test_depth_limit),
 		cmocka_unit_test(test_getters),
 		cmocka_unit_test(test_build_and_serialise),
+		cmocka_unit_test(test_sanitize),
 	};
 
 	return cmocka_run_group_tests_name("jsonutil", tests, NULL, NULL);
