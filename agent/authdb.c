@@ -28,6 +28,11 @@
 
 /* libpam's PAM_SUBSTACK_MAX_LEVEL: deeper includes abort the stack. */
 #define AUTHDB_PAM_MAX_LEVEL	16
+/* Includes without a cycle can still multiply (a file including another
+ * that includes a third, each many times); a real stack is a few dozen
+ * rules, so past these the rest is left out and reported. */
+#define AUTHDB_PAM_MAX_RULES	4096
+#define AUTHDB_PAM_MAX_LOADS	1024
 
 /* Provenance of a parse: what the private section recorded. */
 struct authdb_prov {
@@ -634,6 +639,8 @@ struct authdb_pam_build {
 	dev_t			 dev[AUTHDB_PAM_MAX_LEVEL + 2];
 	ino_t			 ino[AUTHDB_PAM_MAX_LEVEL + 2];
 	int			 nchain;
+	size_t			 loads;
+	int			 truncated;
 };
 
 static int	authdb_pam_load(struct authdb_pam_build *, const char *path,
@@ -830,6 +837,16 @@ authdb_pam_load(struct authdb_pam_build *b, const char *path,
 	size_t		 len, lineno = 0, start = 0, llen = 0, n;
 	int		 i, pending = 0;
 
+	if (b->truncated)
+		return -1;
+	if (++b->loads > AUTHDB_PAM_MAX_LOADS ||
+	    b->st->count >= AUTHDB_PAM_MAX_RULES) {
+		b->truncated = 1;
+		section_error(b->s, "%s: more than %d files or %d rules "
+		    "through includes; the rest is not evaluated",
+		    b->st->path, AUTHDB_PAM_MAX_LOADS, AUTHDB_PAM_MAX_RULES);
+		return -1;
+	}
 	if (level >= AUTHDB_PAM_MAX_LEVEL) {
 		section_error(b->s, "%s:%zu: includes nested %d deep, libpam "
 		    "gives up", from, fromline, level);
@@ -888,7 +905,9 @@ authdb_pam_load(struct authdb_pam_build *b, const char *path,
 		llen += n;
 		if (pending)
 			continue;
-		authdb_pam_rule(b, path, start, logical, filter, level, depth);
+		if (!b->truncated && b->st->count < AUTHDB_PAM_MAX_RULES)
+			authdb_pam_rule(b, path, start, logical, filter, level,
+			    depth);
 		llen = 0;
 	}
 	if (pending)

@@ -343,7 +343,7 @@ jsonutil_sanitize(struct json_object *obj)
 				json_object_put(v);
 		}
 		return obj;
-	case json_type_object:
+	case json_type_object: {
 		json_object_object_foreach(obj, key, val) {
 			if ((esc = jsonutil_utf8_escape(key, strlen(key))) !=
 			    NULL) {
@@ -368,6 +368,7 @@ jsonutil_sanitize(struct json_object *obj)
 		}
 		json_object_put(obj);
 		return fresh;
+	}
 	default:
 		return obj;
 	}
