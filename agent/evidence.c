@@ -24,10 +24,15 @@ static const struct collector collectors[] = {
 	    collect_host },
 	{ "packages", "installed packages, pending and security upgrades, "
 	    "reboot and kernel state, automatic updates", collect_packages },
+	{ "sshd", "effective sshd configuration (Include, first value "
+	    "wins, Match blocks, defaults of the installed OpenSSH)",
+	    collect_sshd },
 	{ "kernel", "sysctl settings with systemd's precedence, module "
 	    "blacklists, mount options", collect_kernel },
 	{ "file_permissions", "modes and owners of sensitive files, "
 	    "world-writable files under /etc", collect_file_permissions },
+	{ "crypto", "sshd algorithms, system crypto policy, FIPS mode, "
+	    "OpenSSL defaults", collect_crypto },
 };
 #define NCOLLECTORS	(sizeof(collectors) / sizeof(collectors[0]))
 
