@@ -27,12 +27,19 @@ static const struct collector collectors[] = {
 	{ "sshd", "effective sshd configuration (Include, first value "
 	    "wins, Match blocks, defaults of the installed OpenSSH)",
 	    collect_sshd },
+	{ "services", "enabled and masked systemd units, the state of the "
+	    "units that matter for audit", collect_services },
+	{ "firewall", "nftables, iptables-persistent, ufw, firewalld",
+	    collect_firewall },
 	{ "kernel", "sysctl settings with systemd's precedence, module "
 	    "blacklists, mount options", collect_kernel },
 	{ "file_permissions", "modes and owners of sensitive files, "
 	    "world-writable files under /etc", collect_file_permissions },
 	{ "crypto", "sshd algorithms, system crypto policy, FIPS mode, "
 	    "OpenSSL defaults", collect_crypto },
+	{ "malware_integrity", "antivirus and EDR, ClamAV signatures, AIDE",
+	    collect_malware_integrity },
+	{ "backup", "backup tools installed and scheduled", collect_backup },
 };
 #define NCOLLECTORS	(sizeof(collectors) / sizeof(collectors[0]))
 
