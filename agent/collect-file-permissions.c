@@ -290,9 +290,9 @@ static void
 perm_walk_dir(struct section *s, struct perm_walk *w, const char *dir,
     size_t depth)
 {
-	struct stat	  st;
-	char		**names, *path;
-	size_t		  n, i;
+	struct section_dirent	*v;
+	char			*path;
+	size_t			 n, i;
 
 	if (depth >= PERM_WALK_MAX_DEPTH) {
 		section_error(s, "%s: more than %d levels below /etc, not "
@@ -300,7 +300,9 @@ perm_walk_dir(struct section *s, struct perm_walk *w, const char *dir,
 		w->incomplete = 1;
 		return;
 	}
-	if (section_list_dir(s, dir, NULL, &names, &n) == -1) {
+	/* lstat relative to the directory: a few syscalls an entry, where
+	 * resolving each path from the root would cost a dozen. */
+	if (section_list_dir_stat(s, dir, &v, &n) == -1) {
 		w->incomplete = 1;
 		return;
 	}
@@ -311,24 +313,24 @@ perm_walk_dir(struct section *s, struct perm_walk *w, const char *dir,
 			w->incomplete = w->stopped = 1;
 			break;
 		}
-		path = path_join(dir, names[i]);
-		/* Never follow a symlink: its own mode means nothing and
-		 * its target is checked where it lives, if under /etc. */
-		if (section_stat(s, path, &st, 1) == -1) {
+		if (v[i].stat_errno != 0) {
 			/* Gone since the listing: nothing to report. */
-			if (errno != ENOENT && errno != ENOTDIR)
+			if (v[i].stat_errno != ENOENT &&
+			    v[i].stat_errno != ENOTDIR)
 				w->incomplete = 1;
-			free(path);
 			continue;
 		}
-		if (!S_ISLNK(st.st_mode)) {
-			perm_walk_note(w, path, st.st_mode);
-			if (S_ISDIR(st.st_mode))
-				perm_walk_dir(s, w, path, depth + 1);
-		}
+		/* Never follow a symlink: its own mode means nothing and
+		 * its target is checked where it lives, if under /etc. */
+		if (S_ISLNK(v[i].st.st_mode))
+			continue;
+		path = path_join(dir, v[i].name);
+		perm_walk_note(w, path, v[i].st.st_mode);
+		if (S_ISDIR(v[i].st.st_mode))
+			perm_walk_dir(s, w, path, depth + 1);
 		free(path);
 	}
-	section_free_names(names, n);
+	section_free_dirents(v, n);
 }
 
 static int

@@ -164,6 +164,8 @@ packages_read_list(struct section *s, const struct pkgdb *db,
 		if ((val = strchr(line, ':')) == NULL || *line == ' ' ||
 		    *line == '\t')
 			continue;
+		if (val - line != 7 && val - line != 12)
+			continue;
 		*val++ = '\0';
 		val += strspn(val, " \t");
 		if (strcasecmp(line, "Package") == 0) {

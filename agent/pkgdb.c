@@ -104,6 +104,29 @@ pkg_cmp(const void *a, const void *b)
 	return strcmp(pa->arch ? pa->arch : "", pb->arch ? pb->arch : "");
 }
 
+/* Status: "install ok installed": installed when the third word is
+ * "installed", held when the first is "hold". */
+static int
+dpkg_status_words(const char *val, int *installed, int *hold)
+{
+	const char	*w[3];
+	size_t		 len[3], i;
+
+	for (i = 0; i < 3; i++) {
+		val += strspn(val, " \t");
+		w[i] = val;
+		len[i] = strcspn(val, " \t");
+		if (len[i] == 0)
+			return -1;
+		val += len[i];
+	}
+	if (val[strspn(val, " \t")] != '\0')
+		return -1;
+	*installed = len[2] == 9 && strncmp(w[2], "installed", 9) == 0;
+	*hold = len[0] == 4 && strncmp(w[0], "hold", 4) == 0;
+	return 0;
+}
+
 /*
  * dpkg's status file: RFC 822-like stanzas.  A package is installed when
  * the third word of Status is "installed" (half-installed, unpacked,
@@ -115,8 +138,8 @@ pkgdb_read_dpkg(struct section *s, struct pkgdb *db)
 {
 	struct linereader	*lr;
 	struct pkg		 cur = { 0 };
-	char			*line, *key, *val, want[32], flag[32], st[32];
-	size_t			 lineno, alloc = 0, start = 0;
+	char			*line, *key, *val;
+	size_t			 lineno, alloc = 0, start = 0, keylen;
 	int			 installed = 0, hold = 0, done;
 
 	if ((lr = linereader_open(s, DPKG_STATUS, PKGDB_MAX_BYTES)) == NULL)
@@ -154,10 +177,15 @@ pkgdb_read_dpkg(struct section *s, struct pkgdb *db)
 			    lineno);
 			continue;
 		}
+		keylen = (size_t)(val - line);
 		*val++ = '\0';
 		key = line;
 		while (*val == ' ' || *val == '\t')
 			val++;
+		/* Most fields are none of these: length first, it is cheap
+		 * (thousands of stanzas, a dozen fields each). */
+		if (keylen != 6 && keylen != 7 && keylen != 12)
+			continue;
 		if (strcasecmp(key, "Package") == 0)
 			pkg_set(&cur.name, val);
 		else if (strcasecmp(key, "Version") == 0)
@@ -169,10 +197,8 @@ pkgdb_read_dpkg(struct section *s, struct pkgdb *db)
 			val[strcspn(val, " \t(")] = '\0';
 			pkg_set(&cur.source, val);
 		} else if (strcasecmp(key, "Status") == 0) {
-			if (sscanf(val, "%31s %31s %31s", want, flag, st) == 3) {
-				installed = strcmp(st, "installed") == 0;
-				hold = strcmp(want, "hold") == 0;
-			} else
+			/* "want flag status": three words. */
+			if (dpkg_status_words(val, &installed, &hold) == -1)
 				section_error(s, "%s:%zu: malformed Status",
 				    DPKG_STATUS, lineno);
 		}

@@ -287,6 +287,64 @@ section_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static int
+section_dirent_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct section_dirent *)a)->name,
+	    ((const struct section_dirent *)b)->name);
+}
+
+int
+section_list_dir_stat(struct section *s, const char *dir,
+    struct section_dirent **entries, size_t *count)
+{
+	struct section_dirent	*v = NULL;
+	struct dirent		*de;
+	DIR			*d;
+	size_t			 n = 0;
+	int			 fd, err;
+
+	*entries = NULL;
+	*count = 0;
+	fd = path_open_in_root(hostroot_fd(s->root), dir,
+	    O_RDONLY | O_DIRECTORY, NULL);
+	if (fd == -1 || (d = fdopendir(fd)) == NULL) {
+		err = errno;
+		if (fd != -1)
+			close(fd);
+		if (section_absent(err))
+			return 0;
+		section_error(s, "%s: %s", dir, strerror(err));
+		errno = err;
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		v = xreallocarray(v, n + 1, sizeof(*v));
+		v[n].name = xstrdup(de->d_name);
+		v[n].stat_errno = fstatat(dirfd(d), de->d_name, &v[n].st,
+		    AT_SYMLINK_NOFOLLOW) == -1 ? errno : 0;
+		n++;
+	}
+	closedir(d);
+	if (n > 1)
+		qsort(v, n, sizeof(*v), section_dirent_cmp);
+	*entries = v;
+	*count = n;
+	return 0;
+}
+
+void
+section_free_dirents(struct section_dirent *v, size_t count)
+{
+	size_t	i;
+
+	for (i = 0; i < count; i++)
+		free(v[i].name);
+	free(v);
+}
+
 int
 section_list_dir(struct section *s, const char *dir, const char *suffix,
     char ***names, size_t *count)

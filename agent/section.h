@@ -49,6 +49,21 @@ int	section_list_dir(struct section *, const char *dir, const char *suffix,
 	    char ***names, size_t *count);
 void	section_free_names(char **names, size_t count);
 
+/*
+ * The same listing with each entry's lstat(2) (taken relative to the
+ * opened directory, so nothing is followed and no path is resolved again):
+ * for walks over whole trees.  An entry whose lstat failed has stat_errno
+ * set.
+ */
+struct section_dirent {
+	char		*name;
+	struct stat	 st;
+	int		 stat_errno;
+};
+int	section_list_dir_stat(struct section *, const char *dir,
+	    struct section_dirent **entries, size_t *count);
+void	section_free_dirents(struct section_dirent *, size_t count);
+
 /* stat(2) an in-root path, following symlinks unless nofollow.  -1 with
  * errno when it fails; failures other than absence are errors. */
 int	section_stat(struct section *, const char *path, struct stat *,
