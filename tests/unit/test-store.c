@@ -71,7 +71,8 @@ test_token_text(void **state)
 	assert_int_equal(strlen(text), 4 + 43);
 	assert_int_equal(token_hash(text, h2), 0);
 	assert_memory_equal(h1, h2, sizeof(h1));
-	text[10] ^= 1;
+	/* Another valid base64 character: another secret, another hash. */
+	text[10] = text[10] == 'A' ? 'B' : 'A';
 	assert_int_equal(token_hash(text, h2), 0);
 	assert_memory_not_equal(h1, h2, sizeof(h1));
 	assert_int_equal(token_hash("exh_short", h2), -1);
