@@ -166,41 +166,89 @@ units_scan_wants(struct section *s, struct units *u, const char *dir,
 	section_free_names(names, n);
 }
 
+/* Lexically normalise an absolute path: "/dev/../dev/null" is
+ * "/dev/null".  Enough to tell what a link names without following it. */
+static char *
+units_normalise(const char *dir, const char *target)
+{
+	char	*joined, *out, *p, *tok, *save = NULL;
+	size_t	 len;
+
+	joined = target[0] == '/' ? xstrdup(target) :
+	    xasprintf("%s/%s", dir, target);
+	out = xcalloc(1, strlen(joined) + 2);
+	for (tok = strtok_r(joined, "/", &save); tok != NULL;
+	    tok = strtok_r(NULL, "/", &save)) {
+		if (strcmp(tok, ".") == 0)
+			continue;
+		if (strcmp(tok, "..") == 0) {
+			if ((p = strrchr(out, '/')) != NULL)
+				*p = '\0';
+			continue;
+		}
+		len = strlen(out);
+		out[len] = '/';
+		strcpy(out + len + 1, tok);
+	}
+	if (out[0] == '\0')
+		strcpy(out, "/");
+	free(joined);
+	return out;
+}
+
 static void
 units_scan_config(struct section *s, struct units *u, const char *dir)
 {
-	char		**names, *path, *link;
+	char		**names, *path, *link, *norm, *listing, *t;
 	size_t		  n, i, len;
 	struct stat	  st;
 
 	if (section_list_dir(s, dir, NULL, &names, &n) == -1)
 		return;
+	listing = xstrdup("");
 	for (i = 0; i < n; i++) {
 		len = strlen(names[i]);
 		path = xasprintf("%s/%s", dir, names[i]);
+		link = NULL;
 		if ((len > 6 && strcmp(names[i] + len - 6, ".wants") == 0) ||
 		    (len > 9 && strcmp(names[i] + len - 9, ".requires") == 0)) {
 			units_scan_wants(s, u, dir, names[i]);
 		} else if ((link = section_readlink(s, path)) != NULL) {
-			if (strcmp(link, "/dev/null") == 0)
+			norm = units_normalise(dir, link);
+			/* systemd: a link to /dev/null masks the unit. */
+			if (strcmp(norm, "/dev/null") == 0)
 				strlist_add(&u->masked, xstrdup(names[i]));
-			else if (strcmp(units_basename(link), names[i]) != 0)
+			else if (strcmp(units_basename(norm), names[i]) != 0)
 				strlist_add(&u->aliases, xasprintf("%s\t%s",
-				    names[i], units_basename(link)));
+				    names[i], units_basename(norm)));
 			else if (section_stat(s, path, &st, 0) == 0)
 				strlist_add(&u->files, xasprintf("%s\t%s",
 				    names[i], path));
-			free(link);
+			free(norm);
 		} else if (strchr(names[i], '.') != NULL &&
 		    strlist_lookup(&u->files, names[i]) == NULL &&
 		    section_stat(s, path, &st, 1) == 0 && S_ISREG(st.st_mode)) {
-			/* A unit file of the admin's (or a copy overriding
-			 * the vendor's): the first in the unit path wins. */
-			strlist_add(&u->files, xasprintf("%s\t%s", names[i],
-			    path));
+			/* An empty unit file masks too; otherwise it is the
+			 * admin's own unit (or a copy overriding the
+			 * vendor's): the first in the unit path wins. */
+			if (st.st_size == 0)
+				strlist_add(&u->masked, xstrdup(names[i]));
+			else
+				strlist_add(&u->files, xasprintf("%s\t%s",
+				    names[i], path));
 		}
+		/* Masks and aliases live here as links: their listing is
+		 * evidence, "name -> target" per line. */
+		t = xasprintf("%s%s%s%s\n", listing, names[i],
+		    link != NULL ? " -> " : "", link != NULL ? link : "");
+		free(listing);
+		listing = t;
+		free(link);
 		free(path);
 	}
+	if (n > 0)
+		units_listing_source(s, dir, listing);
+	free(listing);
 	section_free_names(names, n);
 }
 
@@ -275,6 +323,14 @@ units_load(struct section *s, struct units *u)
 	units_read_presets(s, u);
 	strlist_sort(&u->enabled);
 	strlist_sort(&u->masked);
+	/* Masked in both /etc and /run: one mask. */
+	for (i = j = 0; i < u->masked.n; i++) {
+		if (j > 0 && strcmp(u->masked.v[j - 1], u->masked.v[i]) == 0)
+			free(u->masked.v[i]);
+		else
+			u->masked.v[j++] = u->masked.v[i];
+	}
+	u->masked.n = j;
 
 	/* Names only, without the wanted-by part, for units_enabled(). */
 	u->enabled_names = xcalloc(u->enabled.n + 1, sizeof(char *));

@@ -171,6 +171,55 @@ test_masks(void **state)
 }
 
 static void
+test_mask_forms(void **state)
+{
+	struct ufix		 f = { tmproot_new(), NULL, NULL };
+	const struct units	*u;
+	struct unit_state	 st;
+	const char *const	*v;
+	size_t			 n;
+	const char		*status;
+	struct json_object	*fin, *errs, *src;
+
+	debian_like(f.root);
+	/* A link that only resolves to /dev/null, a relative one, an empty
+	 * unit file, and the same mask in /etc and /run. */
+	ulink(f.root, "/etc/systemd/system/chrony.service", "/dev/../dev/null");
+	ulink(f.root, "/etc/systemd/system/rpcbind.service",
+	    "../../../dev/null");
+	tmproot_write(f.root, "/etc/systemd/system/cups.service", "");
+	ulink(f.root, "/etc/systemd/system/avahi-daemon.service", "/dev/null");
+	ulink(f.root, "/run/systemd/system/avahi-daemon.service", "/dev/null");
+	u = uopen(&f);
+	assert_int_equal(units_state(u, "chrony.service", &st), 0);
+	assert_true(st.masked);
+	assert_int_equal(units_state(u, "rpcbind.service", &st), 0);
+	assert_true(st.masked);
+	assert_int_equal(units_state(u, "cups.service", &st), 0);
+	assert_true(st.masked);
+	assert_null(st.path);
+	v = units_masked(u, &n);
+	assert_int_equal(n, 4);
+	assert_string_equal(v[0], "avahi-daemon.service");
+	assert_string_equal(v[1], "chrony.service");
+	/* The directory holding masks and aliases is a source. */
+	errs = json_object_new_array();
+	fin = section_finish(f.s, errs);
+	status = NULL;
+	src = json_object_object_get(fin, "sources");
+	for (n = 0; n < json_object_array_length(src); n++) {
+		if (strcmp(json_object_get_string(json_object_object_get(
+		    json_object_array_get_idx(src, n), "path")),
+		    "/etc/systemd/system") == 0)
+			status = "listed";
+	}
+	assert_non_null(status);
+	json_object_put(fin);
+	json_object_put(errs);
+	uclose(&f);
+}
+
+static void
 test_wants_requires(void **state)
 {
 	struct ufix		 f = { tmproot_new(), NULL, NULL };
@@ -505,6 +554,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_aliases),
 		cmocka_unit_test(test_masks),
+		cmocka_unit_test(test_mask_forms),
 		cmocka_unit_test(test_wants_requires),
 		cmocka_unit_test(test_templates),
 		cmocka_unit_test(test_search_order),
