@@ -89,6 +89,7 @@
 #include <string.h>
 
 #include "collect.h"
+#include "initsys.h"
 #include "jsonutil.h"
 #include "pkgdb.h"
 #include "section.h"
@@ -1542,51 +1543,6 @@ static const struct fw_product fw_products[] = {
 	    "ip6tables" } },
 };
 
-static int
-fw_is_dir(struct section *s, const char *path)
-{
-	struct stat	st;
-
-	return section_stat(s, path, &st, 0) == 0 && S_ISDIR(st.st_mode);
-}
-
-/* "systemd", "openrc" or NULL, by the directories each reads. */
-static const char *
-fw_init(struct section *s)
-{
-	static const char *const dirs[] = {
-		"/etc/systemd/system", "/run/systemd/system",
-		"/usr/lib/systemd/system", "/lib/systemd/system",
-	};
-	size_t	i;
-
-	for (i = 0; i < NELEMS(dirs); i++) {
-		if (fw_is_dir(s, dirs[i]))
-			return "systemd";
-	}
-	return fw_is_dir(s, "/etc/runlevels") ? "openrc" : NULL;
-}
-
-/* OpenRC: whether some runlevel directory holds name. */
-static int
-fw_openrc_enabled(struct section *s, const char *name)
-{
-	char		**lv, *path;
-	size_t		  n, i;
-	struct stat	  st;
-	int		  on = 0;
-
-	if (section_list_dir(s, "/etc/runlevels", NULL, &lv, &n) == -1)
-		return 0;
-	for (i = 0; i < n && !on; i++) {
-		path = xasprintf("/etc/runlevels/%s/%s", lv[i], name);
-		on = section_stat(s, path, &st, 1) == 0;
-		free(path);
-	}
-	section_free_names(lv, n);
-	return on;
-}
-
 static void
 fw_products_json(struct section *s, int ufw_enabled)
 {
@@ -1595,7 +1551,7 @@ fw_products_json(struct section *s, int ufw_enabled)
 	const struct fw_product	*fp;
 	struct json_object	*prods, *o, *active;
 	struct unit_state	 st;
-	const char		*init = fw_init(s), *pkg, *unit;
+	const char		*init = initsys_name(initsys_detect(s)), *pkg, *unit;
 	size_t			 i, j;
 	int			 enabled, masked;
 
@@ -1638,7 +1594,7 @@ fw_products_json(struct section *s, int ufw_enabled)
 		} else if (init != NULL) {
 			for (j = 0; j < NELEMS(fp->openrc) && fp->openrc[j];
 			    j++) {
-				if (fw_openrc_enabled(s, fp->openrc[j])) {
+				if (initsys_openrc_enabled(s, fp->openrc[j])) {
 					enabled = 1;
 					unit = fp->openrc[j];
 					break;

@@ -49,6 +49,7 @@
 #include <strings.h>
 
 #include "collect.h"
+#include "initsys.h"
 #include "digest.h"
 #include "jsonutil.h"
 #include "section.h"
@@ -110,19 +111,6 @@ static const struct svc_entry svc_table[] = {
 	    "nfs" },
 	{ "snmpd", { "snmpd.service" }, "snmpd" },
 };
-
-static const char *const systemd_dirs[] = {
-	"/etc/systemd/system", "/run/systemd/system", "/usr/lib/systemd/system",
-	"/lib/systemd/system",
-};
-
-static int
-svc_is_dir(struct section *s, const char *path)
-{
-	struct stat	st;
-
-	return section_stat(s, path, &st, 0) == 0 && S_ISDIR(st.st_mode);
-}
 
 static struct json_object *
 svc_string_array(const char *const *v, size_t n)
@@ -265,7 +253,7 @@ svc_openrc(struct section *s)
 	cap = 1;
 	for (i = 0; i < nl; i++) {
 		path = xasprintf("/etc/runlevels/%s", lvl[i]);
-		if (!svc_is_dir(s, path) ||
+		if (!initsys_is_dir(s, path) ||
 		    section_list_dir(s, path, NULL, &ent, &ne) == -1) {
 			free(path);
 			continue;
@@ -337,19 +325,19 @@ svc_openrc(struct section *s)
 int
 collect_services(struct section *s)
 {
-	size_t	i;
-	int	systemd = 0;
-
 	/* Unit directories are what systemd reads; their presence (not a
 	 * binary, which containers and fixtures may lack) marks it. */
-	for (i = 0; i < NELEMS(systemd_dirs) && !systemd; i++)
-		systemd = svc_is_dir(s, systemd_dirs[i]);
-	if (systemd) {
+	switch (initsys_detect(s)) {
+	case INITSYS_SYSTEMD:
 		jsonutil_set_string(section_data(s), "init", "systemd");
 		svc_systemd(s);
-	} else if (svc_is_dir(s, "/etc/runlevels")) {
+		break;
+	case INITSYS_OPENRC:
 		jsonutil_set_string(section_data(s), "init", "openrc");
 		svc_openrc(s);
+		break;
+	default:
+		break;
 	}
 	return 0;
 }
