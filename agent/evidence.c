@@ -24,6 +24,11 @@ static const struct collector collectors[] = {
 	    collect_host },
 	{ "packages", "installed packages, pending and security upgrades, "
 	    "reboot and kernel state, automatic updates", collect_packages },
+	{ "password_policy", "login.defs, pwquality, faillock, pam_unix, "
+	    "account aging (never the hashes)", collect_password_policy },
+	{ "accounts", "uid 0, login shells, empty passwords, effective "
+	    "sudoers, privileged groups, authorized_keys fingerprints",
+	    collect_accounts },
 	{ "sshd", "effective sshd configuration (Include, first value "
 	    "wins, Match blocks, defaults of the installed OpenSSH)",
 	    collect_sshd },
