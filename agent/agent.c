@@ -14,6 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+
 #include "agent-conf.h"
 #include "collect.h"
 #include "evidence.h"
@@ -173,6 +175,7 @@ cmd_collect(int argc, char **argv)
 	struct hostroot		 *root;
 	struct json_object	 *doc;
 	const char		 *rootpath = NULL, **only = NULL;
+	char			 *text, err[128];
 	size_t			  nonly = 0;
 	int			  ch, pretty = 0, summary = 0;
 
@@ -213,6 +216,9 @@ cmd_collect(int argc, char **argv)
 		free(only);
 		return 1;
 	}
+	/* collect only hashes: the system's OpenSSL configuration (TLS
+	 * policy) does not apply, and not loading it saves memory. */
+	OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
 	if (rootpath == NULL)
 		rootpath = ac.root;
 	if ((root = hostroot_open(rootpath, ac.max_file_size)) == NULL) {
@@ -221,12 +227,19 @@ cmd_collect(int argc, char **argv)
 		free(only);
 		return 1;
 	}
-	doc = evidence_collect(root, only, nonly);
-	if (summary)
-		print_summary(doc);
-	else
-		printf("%s\n", jsonutil_to_string(doc, pretty));
-	json_object_put(doc);
+	text = evidence_collect(root, only, nonly);
+	if (summary || pretty) {
+		if ((doc = jsonutil_parse(text, strlen(text), err,
+		    sizeof(err))) == NULL)
+			fatalx("collect: the document does not parse: %s", err);
+		if (summary)
+			print_summary(doc);
+		else
+			printf("%s\n", jsonutil_to_string(doc, 1));
+		json_object_put(doc);
+	} else
+		printf("%s\n", text);
+	free(text);
 	hostroot_free(root);
 	agent_conf_free(&ac);
 	free(only);

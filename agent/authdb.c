@@ -65,15 +65,8 @@ struct authdb_pam_cache {
 static void
 authdb_prov_finish(struct section *priv, struct authdb_prov *p)
 {
-	struct json_object	*fin, *src;
-
 	p->errors = json_object_new_array();
-	fin = section_finish(priv, p->errors);
-	if (json_object_object_get_ex(fin, "sources", &src))
-		p->sources = json_object_get(src);
-	else
-		p->sources = json_object_new_array();
-	json_object_put(fin);
+	p->sources = section_provenance(priv, p->errors);
 	section_free(priv);
 }
 

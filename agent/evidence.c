@@ -18,6 +18,9 @@
 #include "jsonutil.h"
 #include "section.h"
 #include "timefmt.h"
+#include "xmalloc.h"
+
+#include <json-c/printbuf.h>
 
 static const struct collector collectors[] = {
 	{ "host", "host name, machine id, OS release, kernel, architecture",
@@ -124,15 +127,17 @@ evidence_host_summary(struct hostroot *root, struct json_object *hostdata)
 	return h;
 }
 
-struct json_object *
+char *
 evidence_collect(struct hostroot *root, const char *const *only, size_t nonly)
 {
-	struct json_object	*doc, *sections, *errors, *sec, *hostdata = NULL;
+	struct json_object	*head, *errors, *hostdata = NULL, *summary;
+	struct printbuf		*body;
 	struct section		*s;
-	char			 now[TIMEFMT_RFC3339_LEN];
-	size_t			 i;
+	const char		*text;
+	char			 now[TIMEFMT_RFC3339_LEN], *sec, *out, err[128];
+	size_t			 i, n = 0;
 
-	sections = json_object_new_object();
+	body = printbuf_new();
 	errors = json_object_new_array();
 	for (i = 0; i < NCOLLECTORS; i++) {
 		if (!evidence_wanted(collectors[i].name, only, nonly))
@@ -141,18 +146,34 @@ evidence_collect(struct hostroot *root, const char *const *only, size_t nonly)
 		collectors[i].collect(s);
 		sec = section_finish(s, errors);
 		section_free(s);
-		jsonutil_set(sections, collectors[i].name, sec);
+		/* The summary needs the host section's values: parse back
+		 * that one small section. */
 		if (strcmp(collectors[i].name, "host") == 0)
-			json_object_object_get_ex(sec, "data", &hostdata);
+			hostdata = jsonutil_parse(sec, strlen(sec), err,
+			    sizeof(err));
+		/* Section names are identifiers: no escaping needed. */
+		sprintbuf(body, "%s\"%s\":", n++ ? "," : "",
+		    collectors[i].name);
+		printbuf_memappend(body, sec, (int)strlen(sec));
+		free(sec);
 	}
 
-	doc = json_object_new_object();
-	jsonutil_set_string(doc, "schema", EVIDENCE_SCHEMA);
-	jsonutil_set_string(doc, "collected_at",
+	head = json_object_new_object();
+	jsonutil_set_string(head, "schema", EVIDENCE_SCHEMA);
+	jsonutil_set_string(head, "collected_at",
 	    timefmt_rfc3339(timefmt_now(), now, sizeof(now)));
-	jsonutil_set_string(doc, "agent_version", PACKAGE_VERSION);
-	jsonutil_set(doc, "host", evidence_host_summary(root, hostdata));
-	jsonutil_set(doc, "sections", sections);
-	jsonutil_set(doc, "errors", errors);
-	return doc;
+	jsonutil_set_string(head, "agent_version", PACKAGE_VERSION);
+	summary = evidence_host_summary(root, hostdata != NULL ?
+	    json_object_object_get(hostdata, "data") : NULL);
+	jsonutil_set(head, "host", summary);
+	text = jsonutil_to_string(head, 0);
+	/* head is {"schema", ..., "host"}: reopen it for sections, errors. */
+	out = xasprintf("%.*s,\"sections\":{%s},\"errors\":%s}",
+	    (int)strlen(text) - 1, text, body->buf != NULL ? body->buf : "",
+	    jsonutil_to_string(errors, 0));
+	json_object_put(head);
+	json_object_put(hostdata);
+	json_object_put(errors);
+	printbuf_free(body);
+	return out;
 }

@@ -20,9 +20,13 @@ const struct collector	*evidence_collector(const char *name);
 
 /*
  * Collect a document from root, running the named sections only (all
- * when nonly is 0).  Names must be valid (see evidence_collector).
+ * when nonly is 0; host always).  Names must be valid (see
+ * evidence_collector).  Returns the document as compact JSON text,
+ * allocated: the bytes that get signed.  Each section is serialised as it
+ * finishes and its tree freed, so memory holds one section's tree at a
+ * time, not the whole document's.
  */
-struct json_object	*evidence_collect(struct hostroot *,
-			    const char *const *only, size_t nonly);
+char	*evidence_collect(struct hostroot *, const char *const *only,
+	    size_t nonly);
 
 #endif

@@ -499,7 +499,6 @@ pkgdb_get(struct section *s)
 	struct hostroot		*root = section_root(s);
 	struct pkgdb_cache	*c;
 	struct section		*priv;
-	struct json_object	*fin;
 
 	if ((c = hostroot_cache_get(root, "pkgdb")) == NULL) {
 		c = xcalloc(1, sizeof(*c));
@@ -509,10 +508,7 @@ pkgdb_get(struct section *s)
 			qsort(c->db.pkgs, c->db.count, sizeof(*c->db.pkgs),
 			    pkg_cmp);
 		c->errors = json_object_new_array();
-		fin = section_finish(priv, c->errors);
-		json_object_object_get_ex(fin, "sources", &c->sources);
-		json_object_get(c->sources);
-		json_object_put(fin);
+		c->sources = section_provenance(priv, c->errors);
 		section_free(priv);
 		hostroot_cache_put(root, "pkgdb", c, pkgdb_cache_free);
 	}

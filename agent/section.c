@@ -443,32 +443,11 @@ section_readlink(struct section *s, const char *path)
 	return xstrdup(buf);
 }
 
-struct json_object *
-section_finish(struct section *s, struct json_object *errors)
+static void
+section_move_errors(struct section *s, struct json_object *errors)
 {
-	struct json_object	*out, *hashed, *e;
-	const char		*text;
-	char			 hex[DIGEST_SHA256_HEXLEN], *digest;
+	struct json_object	*e;
 	size_t			 i;
-
-	/* Host files may hold any bytes; the document must be JSON. */
-	s->data = jsonutil_sanitize(s->data);
-	s->sources = jsonutil_sanitize(s->sources);
-
-	/* The digest covers what the section says and where it came from. */
-	hashed = json_object_new_object();
-	jsonutil_set(hashed, "sources", json_object_get(s->sources));
-	jsonutil_set(hashed, "data", json_object_get(s->data));
-	text = jsonutil_to_string(hashed, 0);
-	digest = xasprintf("sha256:%s",
-	    digest_sha256_hex(text, strlen(text), hex));
-	json_object_put(hashed);
-
-	out = json_object_new_object();
-	jsonutil_set_string(out, "digest", digest);
-	jsonutil_set(out, "sources", json_object_get(s->sources));
-	jsonutil_set(out, "data", json_object_get(s->data));
-	free(digest);
 
 	for (i = 0; i < json_object_array_length(s->errors); i++) {
 		e = json_object_new_object();
@@ -477,5 +456,36 @@ section_finish(struct section *s, struct json_object *errors)
 		    json_object_array_get_idx(s->errors, i)));
 		json_object_array_add(errors, e);
 	}
+}
+
+char *
+section_finish(struct section *s, struct json_object *errors)
+{
+	struct json_object	*hashed;
+	const char		*text;
+	char			 hex[DIGEST_SHA256_HEXLEN], *out;
+
+	/* Host files may hold any bytes; the document must be JSON. */
+	s->data = jsonutil_sanitize(s->data);
+	s->sources = jsonutil_sanitize(s->sources);
+
+	/* The digest covers what the section says and where it came from,
+	 * as the very bytes that follow it: serialised once. */
+	hashed = json_object_new_object();
+	jsonutil_set(hashed, "sources", json_object_get(s->sources));
+	jsonutil_set(hashed, "data", json_object_get(s->data));
+	text = jsonutil_to_string(hashed, 0);
+	digest_sha256_hex(text, strlen(text), hex);
+	out = xasprintf("{\"digest\":\"sha256:%s\",%s", hex, text + 1);
+	json_object_put(hashed);
+	section_move_errors(s, errors);
 	return out;
+}
+
+struct json_object *
+section_provenance(struct section *s, struct json_object *errors)
+{
+	s->sources = jsonutil_sanitize(s->sources);
+	section_move_errors(s, errors);
+	return json_object_get(s->sources);
 }

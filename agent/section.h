@@ -96,12 +96,21 @@ void	section_error(struct section *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 
 /*
- * Finish: returns {"digest", "sources", "data"} and appends this section's
- * errors, as {"section", "message"}, to errors.  The digest is the SHA-256
- * of the compact serialisation of sources and data, so an unchanged host
- * gives an unchanged digest.
+ * Finish: returns the section as compact JSON text,
+ * {"digest": "sha256:<hex>", "sources": [...], "data": {...}}, allocated,
+ * and appends the section's errors, as {"section", "message"}, to errors.
+ * The digest is the SHA-256 of the text after the digest member, that is
+ * of {"sources": ..., "data": ...} exactly as it appears, so an unchanged
+ * host gives an unchanged digest and anyone can recompute it.
  */
-struct json_object *section_finish(struct section *,
+char	*section_finish(struct section *, struct json_object *errors);
+
+/*
+ * For shared parsers that read into a private section: its sources (a
+ * new reference) and errors (appended to errors), to be imported into
+ * each section that uses the result (section_import).
+ */
+struct json_object *section_provenance(struct section *,
 	    struct json_object *errors);
 
 #endif

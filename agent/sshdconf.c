@@ -2106,7 +2106,7 @@ sc_build(struct hostroot *root)
 {
 	struct sshdconf		*c;
 	struct sc_parse		 p;
-	struct json_object	*fin, *blocks, *b, *settings;
+	struct json_object	*blocks, *b, *settings;
 	const struct sc_file	*main_file;
 	size_t			 i;
 
@@ -2154,10 +2154,7 @@ sc_build(struct hostroot *root)
 		jsonutil_set(c->data, "ignored", json_object_get(p.ignored));
 	}
 
-	fin = section_finish(p.s, c->read_errors);
-	json_object_object_get_ex(fin, "sources", &c->sources);
-	json_object_get(c->sources);
-	json_object_put(fin);
+	c->sources = section_provenance(p.s, c->read_errors);
 	section_free(p.s);
 	c->config_errors = p.errors;
 	json_object_put(p.errors_seen);

@@ -375,17 +375,13 @@ units_get(struct section *s)
 	struct hostroot		*root = section_root(s);
 	struct units		*u;
 	struct section		*priv;
-	struct json_object	*fin;
 
 	if ((u = hostroot_cache_get(root, "units")) == NULL) {
 		u = xcalloc(1, sizeof(*u));
 		priv = section_new("units", root);
 		units_load(priv, u);
 		u->errors = json_object_new_array();
-		fin = section_finish(priv, u->errors);
-		json_object_object_get_ex(fin, "sources", &u->sources);
-		json_object_get(u->sources);
-		json_object_put(fin);
+		u->sources = section_provenance(priv, u->errors);
 		section_free(priv);
 		hostroot_cache_put(root, "units", u, units_free);
 	}

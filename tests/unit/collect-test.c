@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "collect-test.h"
+#include "evidence.h"
 #include "hostroot.h"
 #include "jsonutil.h"
 #include "rpmdb-build.h"
@@ -152,9 +153,36 @@ collect_run(const char *root, int (*collect)(struct section *),
 	r->errors = json_object_new_array();
 	s = section_new(name, hr);
 	collect(s);
-	r->section = section_finish(s, r->errors);
+	r->section = section_finish_json(s, r->errors);
 	section_free(s);
 	hostroot_free(hr);
+}
+
+struct json_object *
+section_finish_json(struct section *s, struct json_object *errors)
+{
+	struct json_object	*o;
+	char			*text, err[128];
+
+	text = section_finish(s, errors);
+	if ((o = jsonutil_parse(text, strlen(text), err, sizeof(err))) == NULL)
+		fail_msg("section %s is not JSON: %s", section_name(s), err);
+	free(text);
+	return o;
+}
+
+struct json_object *
+collect_document(struct hostroot *hr, const char *const *only, size_t nonly)
+{
+	struct json_object	*doc;
+	char			*text, err[128];
+
+	text = evidence_collect(hr, only, nonly);
+	if ((doc = jsonutil_parse(text, strlen(text), err, sizeof(err))) ==
+	    NULL)
+		fail_msg("the document is not JSON: %s", err);
+	free(text);
+	return doc;
 }
 
 void

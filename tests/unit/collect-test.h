@@ -11,6 +11,8 @@
 
 #include "section.h"
 
+struct hostroot;
+
 struct collect_result {
 	struct json_object	*section;	/* {"digest","sources","data"} */
 	struct json_object	*errors;	/* [{"section","message"}] */
@@ -37,6 +39,15 @@ void		 tmproot_write(const char *root, const char *path,
 void	collect_run(const char *root, int (*collect)(struct section *),
 	    const char *name, size_t max_file_size, struct collect_result *);
 void	collect_result_free(struct collect_result *);
+
+/* section_finish() parsed back into a tree. */
+struct json_object *section_finish_json(struct section *,
+	    struct json_object *errors);
+
+/* A whole evidence document for root, parsed (a failure if it is not
+ * strict JSON). */
+struct json_object *collect_document(struct hostroot *,
+	    const char *const *only, size_t nonly);
 
 /*
  * Look up a dotted path in obj: "data.login_defs.pass_max_days",

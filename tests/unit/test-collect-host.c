@@ -188,7 +188,7 @@ test_evidence_document(void **state)
 	hr = hostroot_open(root, 1 << 20);
 	assert_non_null(hr);
 	assert_false(hostroot_is_live(hr));
-	doc = evidence_collect(hr, only, 1);
+	doc = collect_document(hr, only, 1);
 	assert_string_equal(json_object_get_string(jpath(doc, "schema")),
 	    "exhibit.evidence/1");
 	assert_string_equal(json_object_get_string(jpath(doc, "host.hostname")),
@@ -207,7 +207,7 @@ test_evidence_document(void **state)
 	json_object_object_del(doc, "collected_at");
 	first = xstrdup(jsonutil_to_string(doc, 0));
 	json_object_put(doc);
-	doc = evidence_collect(hr, only, 1);
+	doc = collect_document(hr, only, 1);
 	json_object_object_del(doc, "collected_at");
 	assert_string_equal(first, jsonutil_to_string(doc, 0));
 	free(first);

@@ -46,7 +46,7 @@ collect_fixture(const char *name, char **copy)
 	*copy = fixture_copy(name);
 	hr = hostroot_open(*copy, 4 << 20);
 	assert_non_null(hr);
-	doc = evidence_collect(hr, NULL, 0);
+	doc = collect_document(hr, NULL, 0);
 	hostroot_free(hr);
 	return doc;
 }
@@ -110,7 +110,7 @@ test_stable_documents(void **state)
 	for (i = 0; i < sizeof(fixtures) / sizeof(fixtures[0]); i++) {
 		a = collect_fixture(fixtures[i], &copy);
 		hr = hostroot_open(copy, 4 << 20);
-		b = evidence_collect(hr, NULL, 0);
+		b = collect_document(hr, NULL, 0);
 		hostroot_free(hr);
 		json_object_object_del(a, "collected_at");
 		json_object_object_del(b, "collected_at");

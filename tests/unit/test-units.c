@@ -204,7 +204,7 @@ test_mask_forms(void **state)
 	assert_string_equal(v[1], "chrony.service");
 	/* The directory holding masks and aliases is a source. */
 	errs = json_object_new_array();
-	fin = section_finish(f.s, errs);
+	fin = section_finish_json(f.s, errs);
 	status = NULL;
 	src = json_object_object_get(fin, "sources");
 	for (n = 0; n < json_object_array_length(src); n++) {
@@ -390,7 +390,7 @@ static struct json_object *
 usources(struct ufix *f, struct json_object **fin, struct json_object **errs)
 {
 	*errs = json_object_new_array();
-	*fin = section_finish(f->s, *errs);
+	*fin = section_finish_json(f->s, *errs);
 	return jpath(*fin, "sources");
 }
 
@@ -463,7 +463,7 @@ test_cached(void **state)
 	u2 = units_get(s2);
 	assert_ptr_equal(u, u2);
 	errs = json_object_new_array();
-	fin = section_finish(s2, errs);
+	fin = section_finish_json(s2, errs);
 	assert_non_null(usource(jpath(fin, "sources"),
 	    "/etc/systemd/system/multi-user.target.wants"));
 	json_object_put(fin);
@@ -541,7 +541,7 @@ test_hostile(void **state)
 	(void)units_enabled(u, &n);
 	assert_int_equal(n, 1);
 	errs = json_object_new_array();
-	fin = section_finish(f.s, errs);
+	fin = section_finish_json(f.s, errs);
 	assert_true(json_object_array_length(errs) >= 1);
 	json_object_put(fin);
 	json_object_put(errs);
