@@ -48,34 +48,34 @@ configure_build() {
 	make -C "$dir" -j"$jobs"
 }
 
-echo "=== 1. gcc, strict warnings"
+echo "=== 1. gcc, strict warnings ($(date +%T))"
 configure_build "$src/_build/gcc" CC=gcc --enable-debug
 make -C "$src/_build/gcc" -j"$jobs" check VERBOSE=1
 report "$src/_build/gcc"
 
-echo "=== 1b. unit tests under valgrind"
+echo "=== 1b. unit tests under valgrind ($(date +%T))"
 make -C "$src/_build/gcc" -j"$jobs" check TESTS='$(UNIT_TESTS)' VERBOSE=1 \
 	LOG_COMPILER="valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --track-fds=no"
 report "$src/_build/gcc"
 
-echo "=== 2. clang, AddressSanitizer + UndefinedBehaviorSanitizer"
+echo "=== 2. clang, AddressSanitizer + UndefinedBehaviorSanitizer ($(date +%T))"
 configure_build "$src/_build/asan" CC=clang --enable-debug --enable-sanitizers
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	make -C "$src/_build/asan" -j"$jobs" check VERBOSE=1
 report "$src/_build/asan"
 
-echo "=== 3. libFuzzer harnesses, ${fuzz_seconds}s each"
+echo "=== 3. libFuzzer harnesses, ${fuzz_seconds}s each ($(date +%T))"
 configure_build "$src/_build/fuzz" CC=clang --enable-fuzzing
 bash "$src/fuzz/run-fuzzers.sh" "$src/_build/fuzz" "$fuzz_seconds"
 
-echo "=== 4. make distcheck"
+echo "=== 4. make distcheck ($(date +%T))"
 make -C "$src/_build/gcc" -j"$jobs" distcheck \
 	DISTCHECK_CONFIGURE_FLAGS="--enable-debug"
 
-echo "=== 5. benchmarks (optimised build)"
+echo "=== 5. benchmarks, optimised build ($(date +%T))"
 configure_build "$src/_build/release"
 make -C "$src/_build/release" -j"$jobs" check TESTS=
 make -C "$src/_build/release" bench BENCH_RUNS="${BENCH_RUNS:-10}"
 
-echo "=== all builds and tests done"
+echo "=== all builds and tests done ($(date +%T))"
 echo "suite: $total_pass passed, $total_fail failed"
