@@ -1,12 +1,12 @@
 /*
  * logging: whether events are recorded, kept and sent off the host
- * (ISO 27001 A.8.15 logging, A.8.17 clock for correlation): journald,
+ * (ISO 27001 A.8.15 logging, A.8.16 monitoring): journald,
  * rsyslog, auditd and the logrotate retention of the syslog files.
  * Every value is what the daemon itself would apply, read with its own
  * precedence rules (described at each parser).
  *
  * data.journald                  absent when there is neither a journald
- *                                configuration nor systemd-journald
+ *                                configuration nor systemd (initsys.h)
  * data.journald.config_files     [paths read, in the order applied]
  * data.journald.masked_dropins   [drop-ins linked to /dev/null]
  * data.journald.complete         boolean: every file was read to its end
@@ -71,14 +71,15 @@
  *                                space_left_action, admin_space_left_action,
  *                                disk_full_action, disk_error_action,
  *                                flush, log_format (lowercase strings)
- * data.auditd.rules_d            the rules augenrules compiles from
- *                                the *.rules files of /etc/audit/rules.d (names
- *                                in ls -v order; only the last -D, -b,
+ * data.auditd.rules_d            the rules augenrules compiles from the
+ *                                *.rules files of /etc/audit/rules.d
+ *                                (names in ls -v order; only the last -D, -b,
  *                                --backlog_wait_time, -f and -e are kept,
  *                                control lines first and -e last, as its
  *                                awk script does), plus "files" [names]
  *                                and "matches_audit_rules" (boolean: the
- *                                compiled rules equal audit.rules)
+ *                                compiled rules equal audit.rules, line
+ *                                for line, as augenrules --check compares)
  * data.auditd.audit_rules        /etc/audit/audit.rules as auditctl -R
  *                                loads it, line by line
  *   each of the two:
@@ -97,9 +98,9 @@
  *   watch or always-rule on it includes write access ("w" in -p or
  *   perm=, or no permission filter at all).
  *
- * data.busybox_syslogd         (Alpine; when /etc/conf.d/syslog exists or
- *                                OpenRC starts "syslog") {"enabled",
- *                                "enabled_by" ("openrc:RUNLEVEL"),
+ * data.busybox_syslogd          (Alpine; when /etc/conf.d/syslog exists
+ *                                or OpenRC starts "syslog") {"enabled"
+ *                                (an OpenRC runlevel starts it),
  *                                "forwarding": [{"protocol" ("udp"),
  *                                "target", "port"}] from -R,
  *                                "forwarding_count", "local" (boolean:
@@ -108,14 +109,14 @@
  *                                /var/log/messages)} from the last
  *                                SYSLOGD_OPTS=
  *
- * data.logrotate                absent without /etc/logrotate.conf
+ * data.logrotate                 absent without /etc/logrotate.conf
  * data.logrotate.global          {"rotate", "period", "compress",
  *                                "includes"} set at the top level of
  *                                /etc/logrotate.conf
  * data.logrotate.syslog_files    [{"path", "file", "line" (the stanza),
- *                                "rotate", "rotate_from" ("stanza", "global",
- *                                "default"), "period", "period_from"
- *                                ("stanza", "global"),
+ *                                "rotate", "rotate_from" ("stanza",
+ *                                "global", "default"), "period",
+ *                                "period_from" ("stanza", "global"),
  *                                "compress", "maxage", "retention_days"}]
  *                                for /var/log/syslog, /var/log/messages,
  *                                /var/log/auth.log, /var/log/secure in that
@@ -143,6 +144,7 @@
 #include <strings.h>
 
 #include "collect.h"
+#include "initsys.h"
 #include "jsonutil.h"
 #include "pkgdb.h"
 #include "sdconf.h"
@@ -163,10 +165,20 @@ struct strv {
 	size_t	  n;
 };
 
+/* Room for element n of an array holding n: the size doubles at each
+ * power of two, so that appending one at a time stays linear. */
+static void *
+logging_grow(void *p, size_t n, size_t size)
+{
+	if ((n & (n - 1)) == 0)
+		p = xreallocarray(p, n ? n * 2 : 1, size);
+	return p;
+}
+
 static void
 strv_add(struct strv *l, const char *str)
 {
-	l->v = xreallocarray(l->v, l->n + 1, sizeof(*l->v));
+	l->v = logging_grow(l->v, l->n, sizeof(*l->v));
 	l->v[l->n++] = xstrdup(str);
 }
 
@@ -500,8 +512,8 @@ jd_setting(struct section *s, struct json_object *jd, const struct sdconf *c,
 			continue;
 		where = sdconf_where(&c->assigns[i]);
 		if ((v = jd_value(k, c->assigns[i].value)) == NULL) {
-			section_error(s, "%s: invalid %s= value \"%s\", ignored "
-			    "as systemd-journald does", where, k->key,
+			section_error(s, "%s: invalid %s= value \"%s\", "
+			    "ignored as systemd-journald does", where, k->key,
 			    c->assigns[i].value);
 			free(where);
 			continue;
@@ -537,12 +549,10 @@ logging_journald(struct section *s)
 
 	sdconf_read(s, "/etc/systemd/journald.conf", "journald.conf.d",
 	    "Journal", &c);
-	/* No configuration and no daemon: not a systemd host (Alpine);
-	 * defaults reported here would describe a journal that is not
-	 * there. */
+	/* No configuration and no systemd: defaults reported here would
+	 * describe a journal that is not there (Alpine). */
 	if (c.nfiles == 0 && c.nmasked == 0 && c.complete &&
-	    section_stat(s, "/usr/lib/systemd/systemd-journald", &sb, 0) == -1 &&
-	    section_stat(s, "/lib/systemd/systemd-journald", &sb, 0) == -1) {
+	    initsys_detect(s) != INITSYS_SYSTEMD) {
 		sdconf_free(&c);
 		return;
 	}
@@ -590,7 +600,7 @@ struct rs_state {
 	char			*module_mode;	/* omfile module default */
 	struct json_object	*create_mode_src;
 	struct json_object	*umask_src;
-	int			 send_tls;	/* $ActionSendStreamDriverMode */
+	int			 send_tls;	/* legacy TLS mode */
 	const char		*path;
 	size_t			 line;
 };
@@ -807,10 +817,12 @@ rs_action(struct rs_state *st, const char *text, const char *selector)
 			for (t = strtok_r(targets, ",", &save); t != NULL;
 			    t = strtok_r(NULL, ",", &save)) {
 				char	*lp = text_lower(xstrdup(proto));
+				int	 on = drvmode != NULL &&
+				    strcmp(drvmode, "1") == 0 &&
+				    strcmp(lp, "udp") != 0;
 
-				rs_forward(st, lp, t, port ? port : "514",
-				    drvmode != NULL && strcmp(drvmode, "1") == 0 &&
-				    strcmp(lp, "udp") != 0, "action", selector);
+				rs_forward(st, lp, t, port ? port : "514", on,
+				    "action", selector);
 				free(lp);
 			}
 			free(targets);
@@ -862,8 +874,8 @@ rs_legacy_action(struct rs_state *st, const char *a, const char *selector)
 			a = e;
 		}
 		if (*host == '\0') {
-			section_error(st->s, "%s:%zu: forwarding action without "
-			    "host", st->path, st->line);
+			section_error(st->s, "%s:%zu: forwarding action "
+			    "without host", st->path, st->line);
 			free(host);
 			return;
 		}
@@ -963,9 +975,9 @@ rs_legacy_directive(struct rs_state *st, char *line)
 		rs_include(st, val, 0);
 	else if (strcmp(name, "filecreatemode") == 0) {
 		if (!rs_octal_mode(val)) {
-			section_error(st->s, "%s:%zu: $FileCreateMode \"%s\" is "
-			    "not a four-digit octal mode", st->path, st->line,
-			    val);
+			section_error(st->s, "%s:%zu: $FileCreateMode \"%s\" "
+			    "is not a four-digit octal mode", st->path,
+			    st->line, val);
 			return;
 		}
 		free(st->create_mode);
@@ -1434,7 +1446,7 @@ static void
 ad_rules_add(struct ad_rules *r, const char *text, const char *file,
     size_t line)
 {
-	r->v = xreallocarray(r->v, r->n + 1, sizeof(*r->v));
+	r->v = logging_grow(r->v, r->n, sizeof(*r->v));
 	r->v[r->n].text = xstrdup(text);
 	r->v[r->n].file = file;
 	r->v[r->n].line = line;
@@ -1573,7 +1585,8 @@ struct ad_summary {
 	int			 immutable;	/* a -e 2 was loaded */
 	long long		 after_immutable;	/* lines after it */
 	long long		 enabled, failure, backlog, wait;
-	int			 has_enabled, has_failure, has_backlog, has_wait;
+	int			 has_enabled, has_failure;
+	int			 has_backlog, has_wait;
 	int			 loginuid;
 };
 
@@ -1660,7 +1673,7 @@ ad_line(struct section *s, struct ad_summary *sum, const struct ad_line *l)
 	copy = xstrdup(l->text);
 	for (t = strtok_r(copy, " \t", &save); t != NULL;
 	    t = strtok_r(NULL, " \t", &save)) {
-		w = xreallocarray(w, nw + 1, sizeof(*w));
+		w = logging_grow(w, nw, sizeof(*w));
 		w[nw++] = t;
 	}
 	for (i = 0; i < nw; i++) {
@@ -1685,10 +1698,9 @@ ad_line(struct section *s, struct ad_summary *sum, const struct ad_line *l)
 		} else if (strcmp(w[i], "-S") == 0 && arg != NULL) {
 			for (sc = strtok_r(w[++i], ",", &save2); sc != NULL;
 			    sc = strtok_r(NULL, ",", &save2)) {
-				for (k = 0; k < 3; k++) {
-					if (strcmp(sc, ad_time_syscalls[k]) == 0)
-						sys[k] = 1;
-				}
+				for (k = 0; k < NELEMS(ad_time_syscalls); k++)
+					sys[k] |= strcmp(sc,
+					    ad_time_syscalls[k]) == 0;
 			}
 		} else if (strcmp(w[i], "-F") == 0 && arg != NULL) {
 			t = w[++i];
@@ -1744,7 +1756,8 @@ ad_line(struct section *s, struct ad_summary *sum, const struct ad_line *l)
 			}
 			if (fpath != NULL) {
 				ad_strip_slash(fpath);
-				ad_watch_entry(sum, fpath, fperm, key, "rule", l);
+				ad_watch_entry(sum, fpath, fperm, key,
+				    "rule", l);
 			}
 		}
 	}
@@ -1841,45 +1854,23 @@ logging_auditd(struct section *s, const struct logging_ctx *ctx)
  * "syslog".
  */
 
-static char *
-logging_openrc(struct section *s, const char *svc)
-{
-	struct stat	 sb;
-	char		**levels, *p, *found = NULL;
-	size_t		 n, i;
-
-	if (section_list_dir(s, "/etc/runlevels", NULL, &levels, &n) == -1)
-		return NULL;
-	for (i = 0; i < n && found == NULL; i++) {
-		p = xasprintf("/etc/runlevels/%s/%s", levels[i], svc);
-		if (section_stat(s, p, &sb, 1) == 0)
-			found = xasprintf("openrc:%s", levels[i]);
-		free(p);
-	}
-	section_free_names(levels, n);
-	return found;
-}
-
 static void
 logging_busybox(struct section *s)
 {
 	const char		*path = "/etc/conf.d/syslog";
 	struct json_object	*bb, *remote, *r;
 	char			*buf, *cur, *line, *key, *val, *opts = NULL;
-	char			*w, *save, *arg, *rc, *e, *logfile = NULL;
+	char			*w, *save, *arg, *e, *logfile = NULL;
 	size_t			 len, lineno = 0;
 	long long		 port;
-	int			 local = 0, have_conf;
+	int			 local = 0, have_conf, on;
 
-	rc = logging_openrc(s, "syslog");
+	on = initsys_openrc_enabled(s, "syslog");
 	have_conf = section_read(s, path, &buf, &len) == 0;
-	if (!have_conf && rc == NULL)
+	if (!have_conf && !on)
 		return;
 	bb = json_object_new_object();
-	jsonutil_set_bool(bb, "enabled", rc != NULL);
-	if (rc != NULL)
-		jsonutil_set_string(bb, "enabled_by", rc);
-	free(rc);
+	jsonutil_set_bool(bb, "enabled", on);
 	remote = json_object_new_array();
 	if (have_conf) {
 		cur = buf;
@@ -1911,19 +1902,21 @@ logging_busybox(struct section *s)
 			}
 			/* An option with an argument: the rest of this word
 			 * or the next word. */
-			arg = w[1] != '\0' ? w + 1 : strtok_r(NULL, " \t", &save);
+			arg = w[1] != '\0' ? w + 1 :
+			    strtok_r(NULL, " \t", &save);
 			if (arg == NULL)
 				break;
 			if (*w == 'R') {
 				/* HOST[:PORT] or [IPv6][:PORT]. */
 				port = 514;
 				e = NULL;
-				if (*arg == '[' && (e = strchr(arg, ']')) != NULL) {
+				if (*arg == '[' &&
+				    (e = strchr(arg, ']')) != NULL) {
 					*e++ = '\0';
 					arg++;
 				} else if ((e = strchr(arg, ':')) != NULL &&
 				    strchr(e + 1, ':') != NULL)
-					e = NULL;	/* a bare IPv6 address */
+					e = NULL;	/* bare IPv6 */
 				if (e != NULL && *e == ':') {
 					*e++ = '\0';
 					if (text_parse_int(e, &port) == -1 ||
@@ -2339,7 +2332,8 @@ logging_logrotate(struct section *s)
 			    lr_period_hours(h->opts.period) / 24;
 			has_days = 1;
 		}
-		if (h->opts.has_maxage && (!has_days || h->opts.maxage < days)) {
+		if (h->opts.has_maxage && (!has_days ||
+		    h->opts.maxage < days)) {
 			days = h->opts.maxage;
 			has_days = 1;
 		}

@@ -6,16 +6,15 @@
  * data.implementations   [{"name", "installed" (boolean, absent without
  *                        a package database), "enabled", "masked"
  *                        (booleans), "enabled_by" (the systemd unit
- *                        wanting it, or "openrc:RUNLEVEL")}] in this
+ *                        wanting it, or "openrc")}] in this
  *                        order: chrony, systemd-timesyncd, ntpsec, ntpd,
  *                        openntpd.  systemd units: chrony.service or
  *                        chronyd.service; systemd-timesyncd.service (it
  *                        is enabled through sysinit.target.wants);
  *                        ntpsec.service; ntp.service or ntpd.service
  *                        (not when it is an alias of ntpsec.service);
- *                        openntpd.service.  OpenRC (Alpine): a link in
- *                        /etc/runlevels/LEVEL named chronyd, ntpd or
- *                        openntpd.
+ *                        openntpd.service.  OpenRC (Alpine): a runlevel
+ *                        starting chronyd, ntpd or openntpd.
  * data.active            the one implementation enabled and not masked,
  *                        "none", or "multiple"
  * data.active_all        [names], same order
@@ -92,6 +91,7 @@
 #include <strings.h>
 
 #include "collect.h"
+#include "initsys.h"
 #include "jsonutil.h"
 #include "pkgdb.h"
 #include "sdconf.h"
@@ -127,25 +127,14 @@ static const struct ts_impl {
 	    "openntpd", NULL },
 };
 
-/* OpenRC: the first runlevel (sorted) holding the service; NULL if
- * none. */
-static char *
-ts_openrc(struct section *s, const char *svc)
+/* Room for element n of an array holding n: the size doubles at each
+ * power of two, so that appending one at a time stays linear. */
+static void *
+ts_grow(void *p, size_t n, size_t size)
 {
-	struct stat	 sb;
-	char		**levels, *p, *found = NULL;
-	size_t		 n, i;
-
-	if (section_list_dir(s, "/etc/runlevels", NULL, &levels, &n) == -1)
-		return NULL;
-	for (i = 0; i < n && found == NULL; i++) {
-		p = xasprintf("/etc/runlevels/%s/%s", levels[i], svc);
-		if (section_stat(s, p, &sb, 1) == 0)
-			found = xasprintf("openrc:%s", levels[i]);
-		free(p);
-	}
-	section_free_names(levels, n);
-	return found;
+	if ((n & (n - 1)) == 0)
+		p = xreallocarray(p, n ? n * 2 : 1, size);
+	return p;
 }
 
 static void
@@ -155,7 +144,6 @@ ts_implementations(struct section *s, const struct pkgdb *db,
 	const struct ts_impl	*im;
 	struct json_object	*list, *o, *active;
 	struct unit_state	 st;
-	char			*rc;
 	const char		*by;
 	size_t			 i, j, nactive = 0;
 	int			 inst, en, masked;
@@ -177,7 +165,6 @@ ts_implementations(struct section *s, const struct pkgdb *db,
 		}
 		en = masked = 0;
 		by = NULL;
-		rc = NULL;
 		for (j = 0; j < NELEMS(im->units); j++) {
 			if (im->units[j] == NULL ||
 			    units_state(u, im->units[j], &st) == -1)
@@ -193,15 +180,14 @@ ts_implementations(struct section *s, const struct pkgdb *db,
 			}
 		}
 		if (!en && !masked && im->openrc != NULL &&
-		    (rc = ts_openrc(s, im->openrc)) != NULL) {
+		    initsys_openrc_enabled(s, im->openrc)) {
 			en = 1;
-			by = rc;
+			by = "openrc";
 		}
 		jsonutil_set_bool(o, "enabled", en);
 		jsonutil_set_bool(o, "masked", masked);
 		if (by != NULL)
 			jsonutil_set_string(o, "enabled_by", by);
-		free(rc);
 		json_object_array_add(list, o);
 		if (en && !masked) {
 			json_object_array_add(active,
@@ -326,8 +312,8 @@ ts_source(struct section *s, struct ts_sources *src, int type, char *args,
 			}
 			if (ts_option_value(opts, w, v, chrony) == -1) {
 				section_error(s, "%s:%zu: %s \"%s\" is not a "
-				    "number; chronyd refuses this", path, lineno,
-				    w, v);
+				    "number; chronyd refuses this", path,
+				    lineno, w, v);
 				ret = -1;
 			}
 		} else if (chrony) {
@@ -383,7 +369,7 @@ struct strv {
 static void
 strv_add(struct strv *l, const char *str)
 {
-	l->v = xreallocarray(l->v, l->n + 1, sizeof(*l->v));
+	l->v = ts_grow(l->v, l->n, sizeof(*l->v));
 	l->v[l->n++] = xstrdup(str);
 }
 
@@ -461,7 +447,7 @@ chrony_dir_files(struct section *s, char *dirs, const char *suffix,
 		if (section_list_dir(s, d, suffix, &names, &n) == -1)
 			continue;
 		for (i = 0; i < n; i++) {
-			v = xreallocarray(v, nv + 1, sizeof(*v));
+			v = ts_grow(v, nv, sizeof(*v));
 			v[nv].name = names[i];
 			v[nv].dir = dir;
 			v[nv++].path = xasprintf("%s/%s", d, names[i]);
@@ -851,8 +837,8 @@ ts_timespan(struct section *s, const struct sdconf *c, const char *key,
 			continue;
 		if (sdconf_parse_timespan(c->assigns[i].value, &u) == -1) {
 			where = sdconf_where(&c->assigns[i]);
-			section_error(s, "%s: invalid %s= value \"%s\", ignored "
-			    "as systemd-timesyncd does", where, key,
+			section_error(s, "%s: invalid %s= value \"%s\", "
+			    "ignored as systemd-timesyncd does", where, key,
 			    c->assigns[i].value);
 			free(where);
 			continue;
@@ -969,13 +955,44 @@ ts_timesyncd(struct section *s, const struct units *u)
  * [-4|-6] default FLAGS".  Every line counts; ntpd has no override
  * rules for these, each adds an association or a restriction.
  */
+
+/* "restrict [-4|-6] default FLAGS": the defaults every client gets. */
+static void
+ts_restrict(struct json_object *restr, const char *args, const char *path,
+    size_t lineno)
+{
+	struct json_object	*r, *flags;
+	char			*copy = xstrdup(args), *w, *save;
+	const char		*family = NULL;
+
+	w = strtok_r(copy, " \t", &save);
+	if (w != NULL && (strcmp(w, "-4") == 0 || strcmp(w, "-6") == 0)) {
+		family = w;
+		w = strtok_r(NULL, " \t", &save);
+	}
+	if (w == NULL || strcmp(w, "default") != 0) {
+		free(copy);
+		return;
+	}
+	r = json_object_new_object();
+	if (family != NULL)
+		jsonutil_set_string(r, "family", family);
+	flags = json_object_new_array();
+	while ((w = strtok_r(NULL, " \t", &save)) != NULL)
+		json_object_array_add(flags, json_object_new_string(w));
+	jsonutil_set(r, "flags", flags);
+	jsonutil_set_string(r, "file", path);
+	jsonutil_set_int64(r, "line", (int64_t)lineno);
+	json_object_array_add(restr, r);
+	free(copy);
+}
+
 static void
 ts_ntp(struct section *s, const char *path, const char *name)
 {
-	struct json_object	*o, *restr, *r, *flags;
+	struct json_object	*o, *restr;
 	struct ts_sources	 src;
-	char			*buf, *cur, *line, *cmd, *args, *copy, *w, *save;
-	const char		*family;
+	char			*buf, *cur, *line, *cmd, *args, *copy;
 	size_t			 len, lineno = 0;
 	int			 type;
 
@@ -994,31 +1011,8 @@ ts_ntp(struct section *s, const char *path, const char *name)
 			copy = xstrdup(args);
 			ts_source(s, &src, type, copy, path, lineno, 0);
 			free(copy);
-		} else if (strcmp(cmd, "restrict") == 0) {
-			copy = xstrdup(args);
-			family = NULL;
-			w = strtok_r(copy, " \t", &save);
-			if (w != NULL && (strcmp(w, "-4") == 0 ||
-			    strcmp(w, "-6") == 0)) {
-				family = w;
-				w = strtok_r(NULL, " \t", &save);
-			}
-			if (w != NULL && strcmp(w, "default") == 0) {
-				r = json_object_new_object();
-				if (family != NULL)
-					jsonutil_set_string(r, "family", family);
-				flags = json_object_new_array();
-				while ((w = strtok_r(NULL, " \t", &save)) !=
-				    NULL)
-					json_object_array_add(flags,
-					    json_object_new_string(w));
-				jsonutil_set(r, "flags", flags);
-				jsonutil_set_string(r, "file", path);
-				jsonutil_set_int64(r, "line", (int64_t)lineno);
-				json_object_array_add(restr, r);
-			}
-			free(copy);
-		}
+		} else if (strcmp(cmd, "restrict") == 0)
+			ts_restrict(restr, args, path, lineno);
 	}
 	free(buf);
 	o = json_object_new_object();

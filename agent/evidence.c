@@ -35,6 +35,10 @@ static const struct collector collectors[] = {
 	{ "sshd", "effective sshd configuration (Include, first value "
 	    "wins, Match blocks, defaults of the installed OpenSSH)",
 	    collect_sshd },
+	{ "logging", "journald, rsyslog and its remote targets, auditd "
+	    "rules, logrotate retention", collect_logging },
+	{ "time_sync", "chrony, systemd-timesyncd, ntpd: which runs, its "
+	    "servers", collect_time_sync },
 	{ "services", "enabled and masked systemd units, the state of the "
 	    "units that matter for audit", collect_services },
 	{ "firewall", "nftables, iptables-persistent, ufw, firewalld",

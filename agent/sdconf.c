@@ -20,7 +20,8 @@
  *   so do we (complete is then false; unknown too when the file may be
  *   readable to the daemon but not to us);
  * - a line without "=" or without a key is ignored (with an error here);
- *   assignments outside the wanted section are ignored.
+ *   assignments outside the wanted section are ignored (those before
+ *   any section header with an error, as systemd warns of them).
  * Values are not interpreted here: each key has its own parser in the
  * daemon, and the collectors apply them (the helpers below mirror
  * parse_boolean(), parse_size() and parse_sec()).
@@ -54,12 +55,23 @@ struct sdconf_parse {
 	const char	*sect;
 	const char	*path;		/* owned by c->files */
 	int		 in_sect;
+	int		 any_sect;	/* a section header was read */
 };
+
+/* Room for element n of an array holding n: the size doubles at each
+ * power of two, so that appending one at a time stays linear. */
+static void *
+sdconf_grow(void *p, size_t n, size_t size)
+{
+	if ((n & (n - 1)) == 0)
+		p = xreallocarray(p, n ? n * 2 : 1, size);
+	return p;
+}
 
 static char *
 sdconf_keep(struct sdconf *c, char *buf)
 {
-	c->bufs = xreallocarray(c->bufs, c->nbufs + 1, sizeof(*c->bufs));
+	c->bufs = sdconf_grow(c->bufs, c->nbufs, sizeof(*c->bufs));
 	c->bufs[c->nbufs++] = buf;
 	return buf;
 }
@@ -148,10 +160,17 @@ sdconf_line(struct sdconf_parse *p, char *l, size_t lineno)
 		}
 		l[len - 1] = '\0';
 		p->in_sect = strcmp(l + 1, p->sect) == 0;
+		p->any_sect = 1;
 		return 0;
 	}
-	if (!p->in_sect)
+	if (!p->in_sect) {
+		/* Other sections belong to other programs; an assignment
+		 * before any header is a mistake systemd warns about. */
+		if (!p->any_sect)
+			section_error(p->s, "%s:%zu: assignment outside of a "
+			    "section, ignored", p->path, lineno);
 		return 0;
+	}
 	if ((eq = strchr(l, '=')) == NULL || eq == l) {
 		section_error(p->s, "%s:%zu: not a Key=Value line, ignored",
 		    p->path, lineno);
@@ -160,7 +179,7 @@ sdconf_line(struct sdconf_parse *p, char *l, size_t lineno)
 	*eq = '\0';
 	key = sdconf_strip(l);
 	val = sdconf_strip(eq + 1);
-	p->c->assigns = xreallocarray(p->c->assigns, p->c->nassigns + 1,
+	p->c->assigns = sdconf_grow(p->c->assigns, p->c->nassigns,
 	    sizeof(*p->c->assigns));
 	a = &p->c->assigns[p->c->nassigns++];
 	a->key = key;
@@ -222,8 +241,8 @@ sdconf_parse_buf(struct sdconf_parse *p, char *buf, size_t len)
 			continue;
 		if (cont != NULL) {
 			if (clen + strlen(line) > SDCONF_LINE_MAX) {
-				section_error(p->s, "%s:%zu: continued line too "
-				    "long; systemd stops reading its "
+				section_error(p->s, "%s:%zu: continued line "
+				    "too long; systemd stops reading its "
 				    "configuration here", p->path, lineno);
 				free(cont);
 				return -1;
@@ -275,7 +294,7 @@ sdconf_file(struct section *s, struct sdconf *c, const char *path,
 	if ((link = section_readlink(s, path)) != NULL &&
 	    strcmp(link, "/dev/null") == 0) {
 		free(link);
-		c->masked = xreallocarray(c->masked, c->nmasked + 1,
+		c->masked = sdconf_grow(c->masked, c->nmasked,
 		    sizeof(*c->masked));
 		c->masked[c->nmasked++] = xstrdup(path);
 		return 0;
@@ -291,7 +310,7 @@ sdconf_file(struct section *s, struct sdconf *c, const char *path,
 		return -1;
 	}
 	sdconf_keep(c, buf);
-	c->files = xreallocarray(c->files, c->nfiles + 1, sizeof(*c->files));
+	c->files = sdconf_grow(c->files, c->nfiles, sizeof(*c->files));
 	c->files[c->nfiles] = xstrdup(path);
 	memset(&p, 0, sizeof(p));
 	p.s = s;
@@ -339,7 +358,7 @@ sdconf_read(struct section *s, const char *main, const char *dropin,
 					free(names[i]);
 					continue;
 				}
-				v = xreallocarray(v, nv + 1, sizeof(*v));
+				v = sdconf_grow(v, nv, sizeof(*v));
 				v[nv].name = names[i];
 				v[nv++].dir = d;
 			}

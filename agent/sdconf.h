@@ -16,8 +16,8 @@
 struct section;
 
 struct sdconf_assign {
-	const char	*key;		/* as written; systemd compares exactly */
-	const char	*value;		/* blanks trimmed, continuations joined */
+	const char	*key;		/* as written, compared exactly */
+	const char	*value;		/* trimmed, continuations joined */
 	const char	*file;
 	size_t		 line;		/* the logical line's last line */
 };
@@ -29,14 +29,14 @@ struct sdconf {
 	size_t			 nassigns;
 	char			**files;	/* files read, in that order */
 	size_t			 nfiles;
-	char			**masked;	/* drop-ins linked to /dev/null */
+	char			**masked;	/* links to /dev/null */
 	size_t			 nmasked;
 	int			 complete;	/* every file read to its end */
 	int			 unknown;	/* a file could not be read that
 					 * the daemon may read (permission,
 					 * size, binary): the settings are
 					 * not known */
-	char			**bufs;		/* storage of the strings above */
+	char			**bufs;		/* storage of the strings */
 	size_t			 nbufs;
 };
 

@@ -140,6 +140,19 @@ section_add_source(struct section *s, const char *path, const char *sha256,
 	section_source_record(s, path, NULL, sha256, size);
 }
 
+static int
+section_has_error(struct section *s, const char *msg)
+{
+	size_t	i;
+
+	for (i = 0; i < json_object_array_length(s->errors); i++) {
+		if (strcmp(json_object_get_string(json_object_array_get_idx(
+		    s->errors, i)), msg) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 void
 section_import(struct section *s, struct json_object *sources,
     struct json_object *errors)
@@ -157,9 +170,12 @@ section_import(struct section *s, struct json_object *sources,
 		    (int64_t)json_object_array_length(s->sources));
 		json_object_array_add(s->sources, json_object_get(src));
 	}
+	/* Several shared parsers, or one asked twice, report a failure
+	 * once. */
 	for (i = 0; i < json_object_array_length(errors); i++) {
 		e = json_object_array_get_idx(errors, i);
-		if (jsonutil_get_string(e, "message", &msg) == 0)
+		if (jsonutil_get_string(e, "message", &msg) == 0 &&
+		    !section_has_error(s, msg))
 			section_error(s, "%s", msg);
 	}
 }
