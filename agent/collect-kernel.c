@@ -202,7 +202,8 @@ kernel_conf_list(struct section *s, const char *const *dirs, size_t ndirs,
 		}
 		if (dup)
 			continue;
-		if (section_list_dir(s, dirs[i], ".conf", &names, &n) == -1)
+		if (section_list_dir(s, dirs[i], ".conf", &names, &n) == -1 ||
+		    n == 0)
 			continue;
 		out->v = xreallocarray(out->v, out->n + n, sizeof(*out->v));
 		for (j = 0; j < n; j++) {

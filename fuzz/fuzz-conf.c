@@ -76,7 +76,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_conf	 fc;
-	struct conf_errors	 errs = { NULL, 0 };
+	struct conf_errors	 errs = { NULL, 0, 0 };
 	const char		*buf = (const char *)data;
 	char			*s;
 	uint64_t		 u;
@@ -88,13 +88,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < 2; i++) {
 		n = conf_load_buffer("fuzz.conf", buf, size, fuzz_keys,
 		    FUZZ_NKEYS, &fc, &errs);
-		/* The count returned is the count added, and every message
-		 * names the input. */
-		if (n < 0 || (size_t)n * (i + 1) != errs.count)
+		/* The count returned is the count added; what is kept is
+		 * capped. */
+		if (n < 0 || (size_t)n * (i + 1) != errs.total ||
+		    errs.count > CONF_MAX_ERRORS + 1 ||
+		    errs.count > errs.total)
 			abort();
 	}
+	/* Every message names the input, but the one that says the rest
+	 * were dropped. */
 	for (i = 0; i < errs.count; i++) {
-		if (strncmp(errs.msg[i], "fuzz.conf:", 10) != 0)
+		if (strncmp(errs.msg[i], "fuzz.conf:", 10) != 0 &&
+		    (i != CONF_MAX_ERRORS || strcmp(errs.msg[i],
+		    "too many errors; the rest are not shown") != 0))
 			abort();
 	}
 	/* A clean load of a value type always yields a value the type's
