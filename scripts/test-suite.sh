@@ -54,7 +54,7 @@ make -C "$src/_build/gcc" -j"$jobs" check VERBOSE=1
 report "$src/_build/gcc"
 
 echo "=== 1b. unit tests under valgrind ($(date +%T))"
-make -C "$src/_build/gcc" -j"$jobs" check TESTS='$(UNIT_TESTS)' VERBOSE=1 \
+EXHIBIT_TEST_QUICK=1 make -C "$src/_build/gcc" -j"$jobs" check TESTS='$(UNIT_TESTS)' VERBOSE=1 \
 	LOG_COMPILER="valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --track-fds=no"
 report "$src/_build/gcc"
 

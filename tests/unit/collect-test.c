@@ -111,6 +111,12 @@ fixture_remove(char *path)
 	free(path);
 }
 
+int
+test_quick(void)
+{
+	return getenv("EXHIBIT_TEST_QUICK") != NULL;
+}
+
 char *
 tmproot_new(void)
 {

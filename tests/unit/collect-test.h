@@ -28,6 +28,11 @@ const char	*fixture_path(const char *name);
 char		*fixture_copy(const char *name);
 void		 fixture_remove(char *path);
 
+/* The suite's valgrind pass sets EXHIBIT_TEST_QUICK: tests that build
+ * tens of thousands of files skip that part there (it proves limits,
+ * not memory safety, and takes minutes under valgrind). */
+int		 test_quick(void);
+
 /* A fresh empty temporary root (remove with fixture_remove), and files
  * written into it: parent directories are created as needed. */
 char		*tmproot_new(void);
