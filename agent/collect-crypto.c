@@ -458,35 +458,6 @@ ossl_get(struct ossl *o, const char *section, const char *name, int first)
 	return v;
 }
 
-static int
-crypto_cmp_keys(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* A copy of o with its keys in strcmp order. */
-static struct json_object *
-crypto_sorted(struct json_object *o)
-{
-	struct json_object	*out = json_object_new_object(), *v;
-	const char		**keys = NULL;
-	size_t			  n = 0, i;
-
-	json_object_object_foreach(o, key, val) {
-		(void)val;
-		keys = xreallocarray(keys, n + 1, sizeof(*keys));
-		keys[n++] = key;
-	}
-	if (n > 1)
-		qsort(keys, n, sizeof(*keys), crypto_cmp_keys);
-	for (i = 0; i < n; i++) {
-		json_object_object_get_ex(o, keys[i], &v);
-		jsonutil_set(out, keys[i], json_object_get(v));
-	}
-	free(keys);
-	return out;
-}
-
 static void
 crypto_openssl(struct section *s)
 {
@@ -570,7 +541,7 @@ crypto_openssl(struct section *s)
 			free(lname);
 		}
 		jsonutil_set(out, "system_default_settings",
-		    crypto_sorted(settings));
+		    jsonutil_sorted(settings));
 		json_object_put(settings);
 		/* min_protocol is MinProtocol or TLS.MinProtocol, whichever
 		 * comes later (it is applied later); max_protocol too. */

@@ -149,6 +149,7 @@
 #include "pkgdb.h"
 #include "sdconf.h"
 #include "section.h"
+#include "strv.h"
 #include "text.h"
 #include "units.h"
 #include "xmalloc.h"
@@ -160,62 +161,6 @@
  * Shared helpers.
  */
 
-struct strv {
-	char	**v;
-	size_t	  n;
-};
-
-/* Room for element n of an array holding n: the size doubles at each
- * power of two, so that appending one at a time stays linear. */
-static void *
-logging_grow(void *p, size_t n, size_t size)
-{
-	if ((n & (n - 1)) == 0)
-		p = xreallocarray(p, n ? n * 2 : 1, size);
-	return p;
-}
-
-static void
-strv_add(struct strv *l, const char *str)
-{
-	l->v = logging_grow(l->v, l->n, sizeof(*l->v));
-	l->v[l->n++] = xstrdup(str);
-}
-
-static void
-strv_free(struct strv *l)
-{
-	size_t	i;
-
-	for (i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
-	l->v = NULL;
-	l->n = 0;
-}
-
-static int
-strv_has(const struct strv *l, const char *str)
-{
-	size_t	i;
-
-	for (i = 0; i < l->n; i++) {
-		if (strcmp(l->v[i], str) == 0)
-			return 1;
-	}
-	return 0;
-}
-
-static struct json_object *
-strv_json(const struct strv *l)
-{
-	struct json_object	*a = json_object_new_array();
-	size_t			 i;
-
-	for (i = 0; i < l->n; i++)
-		json_object_array_add(a, json_object_new_string(l->v[i]));
-	return a;
-}
 
 /* A growing string: appending stays linear however long it gets. */
 struct textbuf {
@@ -1446,7 +1391,7 @@ static void
 ad_rules_add(struct ad_rules *r, const char *text, const char *file,
     size_t line)
 {
-	r->v = logging_grow(r->v, r->n, sizeof(*r->v));
+	r->v = xgrowarray(r->v, r->n, sizeof(*r->v));
 	r->v[r->n].text = xstrdup(text);
 	r->v[r->n].file = file;
 	r->v[r->n].line = line;
@@ -1673,7 +1618,7 @@ ad_line(struct section *s, struct ad_summary *sum, const struct ad_line *l)
 	copy = xstrdup(l->text);
 	for (t = strtok_r(copy, " \t", &save); t != NULL;
 	    t = strtok_r(NULL, " \t", &save)) {
-		w = logging_grow(w, nw, sizeof(*w));
+		w = xgrowarray(w, nw, sizeof(*w));
 		w[nw++] = t;
 	}
 	for (i = 0; i < nw; i++) {

@@ -96,6 +96,7 @@
 #include "pkgdb.h"
 #include "sdconf.h"
 #include "section.h"
+#include "strv.h"
 #include "text.h"
 #include "units.h"
 #include "xmalloc.h"
@@ -126,16 +127,6 @@ static const struct ts_impl {
 	{ "openntpd", { "openntpd", NULL }, { "openntpd.service", NULL },
 	    "openntpd", NULL },
 };
-
-/* Room for element n of an array holding n: the size doubles at each
- * power of two, so that appending one at a time stays linear. */
-static void *
-ts_grow(void *p, size_t n, size_t size)
-{
-	if ((n & (n - 1)) == 0)
-		p = xreallocarray(p, n ? n * 2 : 1, size);
-	return p;
-}
 
 static void
 ts_implementations(struct section *s, const struct pkgdb *db,
@@ -361,41 +352,6 @@ ts_sources_json(struct json_object *o, struct ts_sources *src)
  * chrony.
  */
 
-struct strv {
-	char	**v;
-	size_t	  n;
-};
-
-static void
-strv_add(struct strv *l, const char *str)
-{
-	l->v = ts_grow(l->v, l->n, sizeof(*l->v));
-	l->v[l->n++] = xstrdup(str);
-}
-
-static void
-strv_free(struct strv *l)
-{
-	size_t	i;
-
-	for (i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
-	l->v = NULL;
-	l->n = 0;
-}
-
-static int
-strv_has(const struct strv *l, const char *str)
-{
-	size_t	i;
-
-	for (i = 0; i < l->n; i++) {
-		if (strcmp(l->v[i], str) == 0)
-			return 1;
-	}
-	return 0;
-}
 
 struct chrony_state {
 	struct section		*s;
@@ -447,7 +403,7 @@ chrony_dir_files(struct section *s, char *dirs, const char *suffix,
 		if (section_list_dir(s, d, suffix, &names, &n) == -1)
 			continue;
 		for (i = 0; i < n; i++) {
-			v = ts_grow(v, nv, sizeof(*v));
+			v = xgrowarray(v, nv, sizeof(*v));
 			v[nv].name = names[i];
 			v[nv].dir = dir;
 			v[nv++].path = xasprintf("%s/%s", d, names[i]);

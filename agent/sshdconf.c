@@ -1863,35 +1863,6 @@ sc_parse_file(struct sc_parse *p, const char *path, struct json_object *start)
 	p->depth--;
 }
 
-static int
-sc_cmp_keys(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* The same object with its keys in strcmp order. */
-static struct json_object *
-sc_sorted(struct json_object *o)
-{
-	struct json_object	*out = json_object_new_object(), *v;
-	const char		**keys = NULL;
-	size_t			  n = 0, i;
-
-	json_object_object_foreach(o, key, val) {
-		(void)val;
-		keys = xreallocarray(keys, n + 1, sizeof(*keys));
-		keys[n++] = key;
-	}
-	if (n > 1)
-		qsort(keys, n, sizeof(*keys), sc_cmp_keys);
-	for (i = 0; i < n; i++) {
-		json_object_object_get_ex(o, keys[i], &v);
-		jsonutil_set(out, keys[i], json_object_get(v));
-	}
-	free(keys);
-	return out;
-}
-
 static struct json_object *
 sc_default_value(const struct sc_keyword *k, const char *val)
 {
@@ -2139,12 +2110,12 @@ sc_build(struct hostroot *root)
 		jsonutil_set_bool(c->data, "config_valid", c->valid);
 		jsonutil_set(c->data, "files", json_object_get(p.files));
 		jsonutil_set(c->data, "includes", json_object_get(p.includes));
-		jsonutil_set(c->data, "effective", sc_sorted(p.global));
+		jsonutil_set(c->data, "effective", jsonutil_sorted(p.global));
 		blocks = json_object_new_array();
 		for (i = 0; i < json_object_array_length(p.blocks); i++) {
 			b = json_object_array_get_idx(p.blocks, i);
 			json_object_object_get_ex(b, "settings", &settings);
-			jsonutil_set(b, "settings", sc_sorted(settings));
+			jsonutil_set(b, "settings", jsonutil_sorted(settings));
 			json_object_array_add(blocks, json_object_get(b));
 		}
 		if (p.overflow_block == NULL)

@@ -373,3 +373,31 @@ jsonutil_sanitize(struct json_object *obj)
 		return obj;
 	}
 }
+
+static int
+jsonutil_cmp_keys(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+struct json_object *
+jsonutil_sorted(struct json_object *o)
+{
+	struct json_object	*out = json_object_new_object(), *v;
+	const char		**keys = NULL;
+	size_t			  n = 0, i;
+
+	json_object_object_foreach(o, key, val) {
+		(void)val;
+		keys = xgrowarray(keys, n, sizeof(*keys));
+		keys[n++] = key;
+	}
+	if (n > 1)
+		qsort(keys, n, sizeof(*keys), jsonutil_cmp_keys);
+	for (i = 0; i < n; i++) {
+		json_object_object_get_ex(o, keys[i], &v);
+		jsonutil_set(out, keys[i], json_object_get(v));
+	}
+	free(keys);
+	return out;
+}

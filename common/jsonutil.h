@@ -36,6 +36,10 @@ void	jsonutil_set_bool(struct json_object *, const char *key, int);
 void	jsonutil_set(struct json_object *, const char *key,
 	    struct json_object *val);	/* takes ownership of val */
 
+/* A new object with obj's members (shared) in strcmp order of their
+ * keys: for data whose order would otherwise follow the host's files. */
+struct json_object *jsonutil_sorted(struct json_object *obj);
+
 /*
  * Make every string and key in obj valid UTF-8: each byte that is not
  * part of a valid sequence becomes the four characters "\xHH".  Host

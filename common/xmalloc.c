@@ -61,6 +61,14 @@ xreallocarray(void *ptr, size_t nmemb, size_t size)
 	return p;
 }
 
+void *
+xgrowarray(void *p, size_t n, size_t size)
+{
+	if ((n & (n - 1)) == 0)
+		p = xreallocarray(p, n ? n * 2 : 1, size);
+	return p;
+}
+
 char *
 xstrdup(const char *s)
 {
