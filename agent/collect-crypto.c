@@ -153,26 +153,6 @@ crypto_sshd(struct section *s)
 	jsonutil_set(section_data(s), "sshd_weak", weak);
 }
 
-/* First non-comment line of a one-value file, or NULL. */
-static char *
-crypto_first_line(struct section *s, const char *path)
-{
-	char	*buf, *cur, *line, *out = NULL;
-	size_t	 len;
-
-	if (section_read(s, path, &buf, &len) == -1)
-		return NULL;
-	cur = buf;
-	while ((line = text_line(&cur)) != NULL) {
-		if (!text_is_comment(line, "#")) {
-			out = xstrdup(line);
-			break;
-		}
-	}
-	free(buf);
-	return out;
-}
-
 static void
 crypto_policy(struct section *s)
 {
@@ -180,11 +160,11 @@ crypto_policy(struct section *s)
 	char			*v;
 
 	/* update-crypto-policies reads the first non-comment line. */
-	if ((v = crypto_first_line(s, CRYPTO_POLICY_CONFIG)) != NULL) {
+	if ((v = section_first_line(s, CRYPTO_POLICY_CONFIG)) != NULL) {
 		jsonutil_set_string(o, "config", v);
 		free(v);
 	}
-	if ((v = crypto_first_line(s, CRYPTO_POLICY_CURRENT)) != NULL) {
+	if ((v = section_first_line(s, CRYPTO_POLICY_CURRENT)) != NULL) {
 		jsonutil_set_string(o, "current", v);
 		free(v);
 	}
@@ -203,7 +183,7 @@ crypto_fips(struct section *s)
 
 	/* The kernel's flag describes the running system only. */
 	if (hostroot_is_live(section_root(s)) &&
-	    (v = crypto_first_line(s, CRYPTO_FIPS_PROC)) != NULL) {
+	    (v = section_first_line(s, CRYPTO_FIPS_PROC)) != NULL) {
 		if (strcmp(v, "0") == 0 || strcmp(v, "1") == 0)
 			jsonutil_set_bool(o, "kernel_fips_enabled", *v == '1');
 		else

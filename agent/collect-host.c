@@ -24,27 +24,6 @@
 #include "version.h"
 #include "xmalloc.h"
 
-/* First line of a one-value file such as /etc/hostname; comments
- * ("#") and blank lines are skipped as systemd does. */
-static char *
-host_first_line(struct section *s, const char *path)
-{
-	char	*buf, *cur, *line, *out = NULL;
-	size_t	 len;
-
-	if (section_read(s, path, &buf, &len) == -1)
-		return NULL;
-	cur = buf;
-	while ((line = text_line(&cur)) != NULL) {
-		if (!text_is_comment(line, "#")) {
-			out = xstrdup(line);
-			break;
-		}
-	}
-	free(buf);
-	return out;
-}
-
 static int
 host_valid_hostname(const char *h)
 {
@@ -64,7 +43,7 @@ host_hostname(struct section *s)
 {
 	char	*h;
 
-	if ((h = host_first_line(s, "/etc/hostname")) == NULL)
+	if ((h = section_first_line(s, "/etc/hostname")) == NULL)
 		return;
 	if (host_valid_hostname(h))
 		jsonutil_set_string(section_data(s), "hostname", h);
@@ -79,7 +58,7 @@ host_machine_id(struct section *s)
 	char	*id;
 	size_t	 i;
 
-	if ((id = host_first_line(s, "/etc/machine-id")) == NULL)
+	if ((id = section_first_line(s, "/etc/machine-id")) == NULL)
 		return;
 	for (i = 0; id[i] != '\0'; i++) {
 		if (!isxdigit((unsigned char)id[i]) || isupper((unsigned char)id[i]))

@@ -25,6 +25,7 @@
 #include "log.h"
 #include "path.h"
 #include "section.h"
+#include "text.h"
 #include "xmalloc.h"
 
 struct section {
@@ -295,6 +296,25 @@ section_read_binary(struct section *s, const char *path, char **buf,
     size_t *len)
 {
 	return section_read_file(s, path, 0, buf, len);
+}
+
+char *
+section_first_line(struct section *s, const char *path)
+{
+	char	*buf, *cur, *line, *out = NULL;
+	size_t	 len;
+
+	if (section_read(s, path, &buf, &len) == -1)
+		return NULL;
+	cur = buf;
+	while ((line = text_line(&cur)) != NULL) {
+		if (!text_is_comment(line, "#")) {
+			out = xstrdup(line);
+			break;
+		}
+	}
+	free(buf);
+	return out;
 }
 
 static int

@@ -40,6 +40,11 @@ int	section_read(struct section *, const char *path, char **buf,
 int	section_read_binary(struct section *, const char *path, char **buf,
 	    size_t *len);
 
+/* The first line of a one-value file (/etc/hostname, /etc/machine-id, a
+ * crypto policy) that is neither blank nor a "#" comment, trimmed and
+ * allocated; NULL when unread or when there is none. */
+char	*section_first_line(struct section *, const char *path);
+
 /*
  * Names in a directory, sorted bytewise, without "." and "..", keeping
  * only those ending in suffix (NULL for all).  An absent directory gives
