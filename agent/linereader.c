@@ -41,6 +41,7 @@ struct linereader {
 	size_t		 lineno;
 	int		 eof;
 	const char	*failure;	/* why reading stopped early */
+	const char	*status;	/* the source's status then */
 	int		 failerr;
 };
 
@@ -82,10 +83,12 @@ linereader_open(struct section *s, const char *path, size_t max_bytes)
 }
 
 static void
-linereader_fail(struct linereader *lr, const char *why, int err)
+linereader_fail(struct linereader *lr, const char *why, const char *status,
+    int err)
 {
 	if (lr->failure == NULL) {
 		lr->failure = why;
+		lr->status = status;
 		lr->failerr = err;
 	}
 }
@@ -105,7 +108,7 @@ linereader_fill(struct linereader *lr)
 	}
 	if (lr->end == lr->size) {
 		if (lr->size >= LINEREADER_MAX_LINE) {
-			linereader_fail(lr, "line too long", 0);
+			linereader_fail(lr, "line too long", "too_large", 0);
 			return -1;
 		}
 		lr->size *= 2;
@@ -115,7 +118,7 @@ linereader_fill(struct linereader *lr)
 		n = read(lr->fd, lr->buf + lr->end, lr->size - lr->end);
 	} while (n == -1 && errno == EINTR);
 	if (n == -1) {
-		linereader_fail(lr, "read error", errno);
+		linereader_fail(lr, "read error", "unreadable", errno);
 		return -1;
 	}
 	if (n == 0) {
@@ -123,14 +126,14 @@ linereader_fill(struct linereader *lr)
 		return -1;
 	}
 	if (memchr(lr->buf + lr->end, '\0', (size_t)n) != NULL) {
-		linereader_fail(lr, "binary data in a text file", 0);
+		linereader_fail(lr, "binary data in a text file", "binary", 0);
 		return -1;
 	}
 	if (EVP_DigestUpdate(lr->md, lr->buf + lr->end, (size_t)n) != 1)
 		fatalx("linereader: EVP_DigestUpdate failed");
 	lr->total += (size_t)n;
 	if (lr->total > lr->max_bytes) {
-		linereader_fail(lr, "too large", 0);
+		linereader_fail(lr, "too large", "too_large", 0);
 		return -1;
 	}
 	lr->end += (size_t)n;
@@ -191,6 +194,7 @@ linereader_close(struct linereader *lr)
 		else
 			section_error(lr->section, "%s: %s, not read", lr->path,
 			    lr->failure);
+		section_add_status(lr->section, lr->path, lr->status);
 		rc = -1;
 	} else {
 		if (EVP_DigestFinal_ex(lr->md, md, &mdlen) != 1)

@@ -187,6 +187,12 @@ section_add_absent(struct section *s, const char *path)
 	section_source_record(s, path, "absent", NULL, 0);
 }
 
+void
+section_add_status(struct section *s, const char *path, const char *status)
+{
+	section_source_record(s, path, status, NULL, 0);
+}
+
 /* Absence is evidence, not an error: ENOENT and ENOTDIR both mean the
  * path does not exist in this root. */
 static int

@@ -87,6 +87,11 @@ void	section_add_source(struct section *, const char *path,
 	    const char *sha256, size_t size);
 void	section_add_absent(struct section *, const char *path);
 
+/* A source that was looked at but not read, with why: "too_large",
+ * "binary", "unreadable", "not_a_file", "symlink_loop". */
+void	section_add_status(struct section *, const char *path,
+	    const char *status);
+
 /*
  * Take over the sources and errors another section gathered: shared
  * parsers (the package database, systemd units) read into a private

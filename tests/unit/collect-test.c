@@ -46,6 +46,55 @@ run_or_fail(const char *cmd)
 		fail_msg("command failed (%d): %s", status, cmd);
 }
 
+/*
+ * What the hostile fixture cannot keep in git (tests/fixtures/README.md):
+ * a 64 MiB text file, a 1 GiB sparse log, a FIFO where sshd includes
+ * files, and a file name that is not UTF-8.
+ */
+static void
+fixture_hostile_extras(const char *dir)
+{
+	static const char	 line[] = "minlen = 8\n";
+	char			*path, chunk[1 << 16];
+	size_t			 i;
+	FILE			*f;
+
+	memset(chunk, '\n', sizeof(chunk));
+	for (i = 0; i + sizeof(line) - 1 <= sizeof(chunk); i += sizeof(line) - 1)
+		memcpy(chunk + i, line, sizeof(line) - 1);
+	path = xasprintf("mkdir -p '%s/etc/security' '%s/var/log' "
+	    "'%s/etc/ssh/sshd_config.d' '%s/etc/sysctl.d'", dir, dir, dir, dir);
+	run_or_fail(path);
+	free(path);
+	path = xasprintf("%s/etc/security/pwquality.conf", dir);
+	(void)unlink(path);
+	if ((f = fopen(path, "w")) == NULL)
+		fail_msg("cannot write %s", path);
+	for (i = 0; i < (64u << 20) / sizeof(chunk); i++)
+		if (fwrite(chunk, 1, sizeof(chunk), f) != sizeof(chunk))
+			fail_msg("cannot write %s", path);
+	fclose(f);
+	free(path);
+	path = xasprintf("%s/var/log/dpkg.log", dir);
+	(void)unlink(path);
+	if ((f = fopen(path, "w")) == NULL || ftruncate(fileno(f),
+	    (off_t)1 << 30) == -1)
+		fail_msg("cannot make sparse %s", path);
+	fclose(f);
+	free(path);
+	path = xasprintf("%s/etc/ssh/sshd_config.d/65-fifo.conf", dir);
+	(void)unlink(path);
+	if (mkfifo(path, 0644) == -1)
+		fail_msg("mkfifo %s", path);
+	free(path);
+	path = xasprintf("%s/etc/sysctl.d/\xff\xfe.conf", dir);
+	if ((f = fopen(path, "w")) == NULL)
+		fail_msg("cannot write %s", path);
+	fputs("kernel.sysrq = 1\n", f);
+	fclose(f);
+	free(path);
+}
+
 char *
 fixture_copy(const char *name)
 {
@@ -62,6 +111,9 @@ fixture_copy(const char *name)
 	cmd = xasprintf("cp -a '%s/.' '%s/'", fixture_path(name), dir);
 	run_or_fail(cmd);
 	free(cmd);
+
+	if (strcmp(name, "hostile") == 0)
+		fixture_hostile_extras(dir);
 
 	/* The rpm database is binary: built from the fixture's list. */
 	snprintf(modes, sizeof(modes), "%s/fixtures/%s.rpms.tsv", TEST_SRCDIR,

@@ -124,6 +124,29 @@ test_stable_documents(void **state)
 	}
 }
 
+/* The status of a source of a section in a whole document ("read" when
+ * it was read), or NULL when the path is not among its sources. */
+static const char *
+source_status(struct json_object *doc, const char *section, const char *path)
+{
+	struct json_object	*srcs, *src;
+	const char		*p, *st;
+	char			 key[64];
+	size_t			 i;
+
+	snprintf(key, sizeof(key), "sections.%s.sources", section);
+	if ((srcs = jpath(doc, key)) == NULL)
+		return NULL;
+	for (i = 0; i < json_object_array_length(srcs); i++) {
+		src = json_object_array_get_idx(srcs, i);
+		if (jsonutil_get_string(src, "path", &p) == 0 &&
+		    strcmp(p, path) == 0)
+			return jsonutil_get_string(src, "status", &st) == 0 ?
+			    st : "read";
+	}
+	return NULL;
+}
+
 static void
 test_hostile_root_reports_errors(void **state)
 {
@@ -137,6 +160,13 @@ test_hostile_root_reports_errors(void **state)
 	assert_true(json_object_array_length(errors) > 3);
 	assert_null(jpath(doc, "sections.host.data.hostname"));
 	assert_null(jpath(doc, "sections.host.data.machine_id"));
+	/* The extras the setup makes: refused, named, never read whole. */
+	assert_string_equal(source_status(doc, "sshd",
+	    "/etc/ssh/sshd_config.d/65-fifo.conf"), "not_a_file");
+	assert_string_equal(source_status(doc, "packages",
+	    "/var/log/dpkg.log"), "binary");
+	assert_non_null(strstr(jsonutil_to_string(jpath(doc,
+	    "sections.kernel.sources"), 0), "/etc/sysctl.d/\\\\xff\\\\xfe.conf"));
 	json_object_put(doc);
 	fixture_remove(copy);
 }
