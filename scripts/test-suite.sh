@@ -2,22 +2,22 @@
 # The README's second command: install what is missing, then build and run
 # the whole test suite several ways.  .ci/run calls this and nothing else.
 #
-#   1. gcc, --enable-debug (warnings are errors): make check, then the unit
-#      tests again under valgrind
+#   1. gcc, --enable-debug (warnings are errors, optimised as released):
+#      make check, then the unit tests again under valgrind
 #   2. clang, --enable-debug --enable-sanitizers (ASan + UBSan): make check
 #   3. clang, --enable-fuzzing: every libFuzzer harness for a short while
 #   4. make distcheck (a release tarball builds and passes from scratch)
-#   5. an optimised build running the benchmarks in tests/bench (figures
-#      printed, nothing asserted)
+#   5. the benchmarks in tests/bench on build 1 (figures printed, nothing
+#      asserted)
 #
 # Builds go to _build/ under the source tree; FUZZ_SECONDS
-# sets how long each fuzzer runs (default 15).
+# sets how long each fuzzer runs (default 10).
 set -euo pipefail
 
 src=$(cd "$(dirname "$0")/.." && pwd)
 cd "$src"
 jobs=${JOBS:-2}
-fuzz_seconds=${FUZZ_SECONDS:-15}
+fuzz_seconds=${FUZZ_SECONDS:-10}
 
 bash scripts/install-deps.sh
 autoreconf -fi
@@ -60,7 +60,11 @@ report "$src/_build/gcc"
 
 echo "=== 2. clang, AddressSanitizer + UndefinedBehaviorSanitizer ($(date +%T))"
 configure_build "$src/_build/asan" CC=clang --enable-debug --enable-sanitizers
-ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+# EXHIBIT_TEST_QUICK: the 20,000-file walk limits and the 1,000 openssl
+# cross-checks prove behaviour, which build 1 has done; here they would only
+# cost minutes.
+EXHIBIT_TEST_QUICK=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	make -C "$src/_build/asan" -j"$jobs" check VERBOSE=1
 report "$src/_build/asan"
 
@@ -72,10 +76,8 @@ echo "=== 4. make distcheck ($(date +%T))"
 make -C "$src/_build/gcc" -j"$jobs" distcheck \
 	DISTCHECK_CONFIGURE_FLAGS="--enable-debug"
 
-echo "=== 5. benchmarks, optimised build ($(date +%T))"
-configure_build "$src/_build/release"
-make -C "$src/_build/release" -j"$jobs" check TESTS=
-make -C "$src/_build/release" bench BENCH_RUNS="${BENCH_RUNS:-10}"
+echo "=== 5. benchmarks ($(date +%T))"
+make -C "$src/_build/gcc" bench BENCH_RUNS="${BENCH_RUNS:-10}"
 
 echo "=== all builds and tests done ($(date +%T))"
 echo "suite: $total_pass passed, $total_fail failed"

@@ -90,7 +90,7 @@ fixture_hostile_extras(const char *dir)
 	path = xasprintf("%s/etc/sysctl.d/\xff\xfe.conf", dir);
 	if ((f = fopen(path, "w")) == NULL)
 		fail_msg("cannot write %s", path);
-	fputs("kernel.sysrq = 1\n", f);
+	fputs("vm.exhibit_test_name = 1\n", f);
 	fclose(f);
 	free(path);
 }

@@ -500,7 +500,9 @@ test_hostile(void **state)
 	LIST(&r, "data.sysctl.shadowed", "/usr/lib/sysctl.d/20-weird.conf");
 	LIST(&r, "data.sysctl.files", "/etc/sysctl.d/10-crlf.conf",
 	    "/etc/sysctl.d/20-weird.conf", "/etc/sysctl.d/30-dup.conf",
-	    "/etc/sysctl.d/99-sysctl.conf", UNICODE_CONF);
+	    "/etc/sysctl.d/99-sysctl.conf", UNICODE_CONF,
+	    /* made by the setup: a name that is not UTF-8, escaped */
+	    "/etc/sysctl.d/\\xff\\xfe.conf");
 	/* 10-crlf.conf's "0\r" is 0, then 20-weird.conf sets 1; the
 	 * shadowed /usr/lib file's 7 never applies. */
 	assert_setting(&r, "net.ipv4.ip_forward", "1",
