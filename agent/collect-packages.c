@@ -138,46 +138,57 @@ packages_offer(const struct pkgdb *db, struct candidates *c, const char *name,
 
 /* One apt list: stanzas of which only Package, Version and Architecture
  * matter here. */
+/* Copy a field value, refusing one that does not fit: names, versions
+ * and architectures are short, and a truncated one must not match. */
+static int
+packages_field(char *dst, size_t size, const char *val)
+{
+	size_t	len = strlen(val);
+
+	if (len >= size)
+		return -1;
+	memcpy(dst, val, len + 1);
+	return 0;
+}
+
 static void
 packages_read_list(struct section *s, const struct pkgdb *db,
     struct candidates *c, const char *path, int security)
 {
 	struct linereader	*lr;
-	char			*line, *name = NULL, *version = NULL;
-	char			*arch = NULL, *val;
+	char			*line, *val, name[256], version[256], arch[64];
 	size_t			 lineno;
-	int			 done;
+	int			 done, skip = 0;
 
 	if ((lr = linereader_open(s, path, LIST_MAX_BYTES)) == NULL)
 		return;
+	name[0] = version[0] = arch[0] = '\0';
 	do {
 		line = linereader_next(lr, &lineno);
 		done = line == NULL;
 		if (done || *line == '\0') {
-			packages_offer(db, c, name, arch, version, security);
-			free(name);
-			free(version);
-			free(arch);
-			name = version = arch = NULL;
+			if (!skip && name[0] != '\0' && version[0] != '\0')
+				packages_offer(db, c, name, arch[0] ? arch :
+				    NULL, version, security);
+			name[0] = version[0] = arch[0] = '\0';
+			skip = 0;
 			continue;
 		}
-		if ((val = strchr(line, ':')) == NULL || *line == ' ' ||
-		    *line == '\t')
-			continue;
-		if (val - line != 7 && val - line != 12)
+		/* Most of a list is packages not installed: once the name
+		 * says so, the rest of the stanza is skipped unparsed. */
+		if (skip || (val = strchr(line, ':')) == NULL || *line == ' ' ||
+		    *line == '\t' || (val - line != 7 && val - line != 12))
 			continue;
 		*val++ = '\0';
 		val += strspn(val, " \t");
-		if (strcasecmp(line, "Package") == 0) {
-			free(name);
-			name = xstrdup(val);
-		} else if (strcasecmp(line, "Version") == 0) {
-			free(version);
-			version = xstrdup(val);
-		} else if (strcasecmp(line, "Architecture") == 0) {
-			free(arch);
-			arch = xstrdup(val);
-		}
+		if (strcasecmp(line, "Package") == 0)
+			skip = packages_field(name, sizeof(name), val) == -1 ||
+			    pkgdb_find(db, name) == NULL;
+		else if (strcasecmp(line, "Version") == 0)
+			skip = packages_field(version, sizeof(version),
+			    val) == -1;
+		else if (strcasecmp(line, "Architecture") == 0)
+			skip = packages_field(arch, sizeof(arch), val) == -1;
 	} while (!done);
 	linereader_close(lr);
 }

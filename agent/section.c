@@ -90,15 +90,17 @@ void
 section_error(struct section *s, const char *fmt, ...)
 {
 	va_list	 ap;
-	char	*msg;
+	char	*msg, *esc;
 
 	va_start(ap, fmt);
 	if (vasprintf(&msg, fmt, ap) == -1)
 		fatalx("section_error: out of memory");
 	va_end(ap);
 	/* Messages quote paths and lines: any bytes at all. */
-	json_object_array_add(s->errors,
-	    jsonutil_sanitize(json_object_new_string(msg)));
+	esc = jsonutil_utf8_escape(msg, strlen(msg));
+	json_object_array_add(s->errors, json_object_new_string(esc ? esc :
+	    msg));
+	free(esc);
 	free(msg);
 }
 
@@ -500,6 +502,21 @@ section_move_errors(struct section *s, struct json_object *errors)
 	}
 }
 
+static void
+section_sanitize(struct section *s)
+{
+	struct json_object	*v;
+
+	if ((v = jsonutil_sanitize(s->data)) != s->data) {
+		json_object_put(s->data);
+		s->data = v;
+	}
+	if ((v = jsonutil_sanitize(s->sources)) != s->sources) {
+		json_object_put(s->sources);
+		s->sources = v;
+	}
+}
+
 char *
 section_finish(struct section *s, struct json_object *errors)
 {
@@ -508,8 +525,7 @@ section_finish(struct section *s, struct json_object *errors)
 	char			 hex[DIGEST_SHA256_HEXLEN], *out;
 
 	/* Host files may hold any bytes; the document must be JSON. */
-	s->data = jsonutil_sanitize(s->data);
-	s->sources = jsonutil_sanitize(s->sources);
+	section_sanitize(s);
 
 	/* The digest covers what the section says and where it came from,
 	 * as the very bytes that follow it: serialised once. */
@@ -527,7 +543,7 @@ section_finish(struct section *s, struct json_object *errors)
 struct json_object *
 section_provenance(struct section *s, struct json_object *errors)
 {
-	s->sources = jsonutil_sanitize(s->sources);
+	section_sanitize(s);
 	section_move_errors(s, errors);
 	return json_object_get(s->sources);
 }

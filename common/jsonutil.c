@@ -313,6 +313,22 @@ jsonutil_utf8_escape(const char *str, size_t len)
 	return out;
 }
 
+/* Valid UTF-8?  Nearly all host text is ASCII: check that fast first. */
+static int
+jsonutil_utf8_ok(const char *str, size_t len)
+{
+	const unsigned char	*s = (const unsigned char *)str;
+	size_t			 i, n;
+
+	for (i = 0; i < len && s[i] < 0x80; i++)
+		;
+	for (; i < len; i += n) {
+		if ((n = jsonutil_utf8_seq(s + i, len - i)) == 0)
+			return 0;
+	}
+	return 1;
+}
+
 struct json_object *
 jsonutil_sanitize(struct json_object *obj)
 {
@@ -323,39 +339,29 @@ jsonutil_sanitize(struct json_object *obj)
 
 	switch (json_object_get_type(obj)) {
 	case json_type_string:
+		if (jsonutil_utf8_ok(json_object_get_string(obj),
+		    (size_t)json_object_get_string_len(obj)))
+			return obj;
 		esc = jsonutil_utf8_escape(json_object_get_string(obj),
 		    (size_t)json_object_get_string_len(obj));
-		if (esc == NULL)
-			return obj;
-		json_object_put(obj);
-		obj = json_object_new_string(esc);
+		nv = json_object_new_string(esc);
 		free(esc);
-		return obj;
+		return nv;
 	case json_type_array:
 		n = json_object_array_length(obj);
 		for (i = 0; i < n; i++) {
 			v = json_object_array_get_idx(obj, i);
-			json_object_get(v);
-			nv = jsonutil_sanitize(v);
-			if (nv != v)
+			/* Storing the replacement releases the original. */
+			if ((nv = jsonutil_sanitize(v)) != v)
 				json_object_array_put_idx(obj, i, nv);
-			else
-				json_object_put(v);
 		}
 		return obj;
 	case json_type_object: {
 		json_object_object_foreach(obj, key, val) {
-			if ((esc = jsonutil_utf8_escape(key, strlen(key))) !=
-			    NULL) {
+			if (!jsonutil_utf8_ok(key, strlen(key)))
 				rekey = 1;
-				free(esc);
-			}
-			json_object_get(val);
-			nv = jsonutil_sanitize(val);
-			if (nv != val)
+			if ((nv = jsonutil_sanitize(val)) != val)
 				json_object_object_add(obj, key, nv);
-			else
-				json_object_put(val);
 		}
 		if (!rekey)
 			return obj;
@@ -366,7 +372,6 @@ jsonutil_sanitize(struct json_object *obj)
 			jsonutil_set(fresh, esc ? esc : k2, json_object_get(v2));
 			free(esc);
 		}
-		json_object_put(obj);
 		return fresh;
 	}
 	default:

@@ -44,8 +44,9 @@ struct json_object *jsonutil_sorted(struct json_object *obj);
  * Make every string and key in obj valid UTF-8: each byte that is not
  * part of a valid sequence becomes the four characters "\xHH".  Host
  * files may hold any bytes, and a document with invalid UTF-8 is not
- * JSON.  Returns obj, or its replacement when obj itself was a string or
- * an object whose keys changed (the old one is released).
+ * JSON.  Nested values are fixed in place.  Returns obj, or a replacement
+ * when obj itself was an invalid string or an object whose keys changed;
+ * the caller then releases obj.
  */
 struct json_object *jsonutil_sanitize(struct json_object *obj);
 

@@ -28,4 +28,8 @@ char	*path_join(const char *, const char *);
 int	 path_open_in_root(int rootfd, const char *path, int flags,
 	    char **resolved);
 
+/* Tests: force the portable component walk instead of the kernel's
+ * openat2(RESOLVE_IN_ROOT), so both paths stay tested. */
+void	 path_set_portable(int);
+
 #endif

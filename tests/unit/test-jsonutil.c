@@ -174,7 +174,10 @@ test_sanitize(void **state)
 	json_object_array_add(arr, json_object_new_string("\xff"));
 	json_object_array_add(arr, json_object_new_int(3));
 	jsonutil_set(o, "list", arr);
-	o = jsonutil_sanitize(o);
+	arr = jsonutil_sanitize(o);
+	assert_ptr_not_equal(arr, o);	/* a key changed: a new object */
+	json_object_put(o);
+	o = arr;
 	text = jsonutil_to_string(o, 0);
 	assert_string_equal(text, "{\"ok\":\"fine\",\"bad\\\\xfekey\":"
 	    "\"v\\\\x80\",\"list\":[\"\\\\xff\",3]}");
