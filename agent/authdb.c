@@ -34,48 +34,23 @@
 #define AUTHDB_PAM_MAX_RULES	4096
 #define AUTHDB_PAM_MAX_LOADS	1024
 
-/* Provenance of a parse: what the private section recorded. */
-struct authdb_prov {
-	struct json_object	*sources;
-	struct json_object	*errors;
-};
-
 struct authdb_passwd_cache {
 	struct authdb_passwd	 db;
 	struct authdb_user	**byname;	/* sorted by name, then line */
-	struct authdb_prov	 prov;
 };
 
 struct authdb_shadow_cache {
 	struct authdb_shadow	 db;
 	struct authdb_shadow_ent **byname;
-	struct authdb_prov	 prov;
 };
 
 struct authdb_group_cache {
 	struct authdb_group	 db;
-	struct authdb_prov	 prov;
 };
 
 struct authdb_pam_cache {
 	struct authdb_pam_stack	*stack;		/* NULL when not read */
-	struct authdb_prov	 prov;
 };
-
-static void
-authdb_prov_finish(struct section *priv, struct authdb_prov *p)
-{
-	p->errors = json_object_new_array();
-	p->sources = section_provenance(priv, p->errors);
-	section_free(priv);
-}
-
-static void
-authdb_prov_free(struct authdb_prov *p)
-{
-	json_object_put(p->sources);
-	json_object_put(p->errors);
-}
 
 static void
 authdb_strv_free(char **v, size_t n)
@@ -308,39 +283,36 @@ authdb_passwd_free(void *p)
 	}
 	free(c->db.users);
 	free(c->byname);
-	authdb_prov_free(&c->prov);
 	free(c);
+}
+
+static void *
+authdb_passwd_load(struct section *priv, const void *arg)
+{
+	struct authdb_passwd_cache	*c = xcalloc(1, sizeof(*c));
+	char				*buf;
+	size_t				 len, i;
+
+	(void)arg;
+	if (section_read(priv, "/etc/passwd", &buf, &len) == 0) {
+		c->db.present = 1;
+		authdb_passwd_parse(priv, "/etc/passwd", buf, &c->db);
+		free(buf);
+	}
+	c->byname = xcalloc(c->db.count + 1, sizeof(*c->byname));
+	for (i = 0; i < c->db.count; i++)
+		c->byname[i] = &c->db.users[i];
+	if (c->db.count > 0)
+		qsort(c->byname, c->db.count, sizeof(*c->byname),
+		    authdb_user_cmp);
+	return c;
 }
 
 static struct authdb_passwd_cache *
 authdb_passwd_cache(struct section *s)
 {
-	struct hostroot			*root = section_root(s);
-	struct authdb_passwd_cache	*c;
-	struct section			*priv;
-	char				*buf;
-	size_t				 len, i;
-
-	if ((c = hostroot_cache_get(root, "authdb.passwd")) == NULL) {
-		c = xcalloc(1, sizeof(*c));
-		priv = section_new("authdb", root);
-		if (section_read(priv, "/etc/passwd", &buf, &len) == 0) {
-			c->db.present = 1;
-			authdb_passwd_parse(priv, "/etc/passwd", buf, &c->db);
-			free(buf);
-		}
-		c->byname = xcalloc(c->db.count + 1, sizeof(*c->byname));
-		for (i = 0; i < c->db.count; i++)
-			c->byname[i] = &c->db.users[i];
-		if (c->db.count > 0)
-			qsort(c->byname, c->db.count, sizeof(*c->byname),
-			    authdb_user_cmp);
-		authdb_prov_finish(priv, &c->prov);
-		hostroot_cache_put(root, "authdb.passwd", c,
-		    authdb_passwd_free);
-	}
-	section_import(s, c->prov.sources, c->prov.errors);
-	return c;
+	return section_shared(s, "authdb.passwd", authdb_passwd_load, NULL,
+	    authdb_passwd_free);
 }
 
 const struct authdb_passwd *
@@ -457,39 +429,39 @@ authdb_shadow_free(void *p)
 		free(c->db.ents[i].name);
 	free(c->db.ents);
 	free(c->byname);
-	authdb_prov_free(&c->prov);
 	free(c);
+}
+
+static void *
+authdb_shadow_load(struct section *priv, const void *arg)
+{
+	struct authdb_shadow_cache	*c = xcalloc(1, sizeof(*c));
+	char				*buf;
+	size_t				 len, i;
+
+	(void)arg;
+	if (section_read(priv, "/etc/shadow", &buf, &len) == 0) {
+		c->db.present = 1;
+		authdb_shadow_parse(priv, "/etc/shadow", buf, &c->db);
+		/* The buffer held every password hash. */
+		freezero(buf, len);
+	}
+	c->byname = xcalloc(c->db.count + 1, sizeof(*c->byname));
+	for (i = 0; i < c->db.count; i++)
+		c->byname[i] = &c->db.ents[i];
+	if (c->db.count > 0)
+		qsort(c->byname, c->db.count, sizeof(*c->byname),
+		    authdb_shadow_cmp);
+	return c;
 }
 
 const struct authdb_shadow *
 authdb_shadow(struct section *s)
 {
-	struct hostroot			*root = section_root(s);
 	struct authdb_shadow_cache	*c;
-	struct section			*priv;
-	char				*buf;
-	size_t				 len, i;
 
-	if ((c = hostroot_cache_get(root, "authdb.shadow")) == NULL) {
-		c = xcalloc(1, sizeof(*c));
-		priv = section_new("authdb", root);
-		if (section_read(priv, "/etc/shadow", &buf, &len) == 0) {
-			c->db.present = 1;
-			authdb_shadow_parse(priv, "/etc/shadow", buf, &c->db);
-			/* The buffer held every password hash. */
-			freezero(buf, len);
-		}
-		c->byname = xcalloc(c->db.count + 1, sizeof(*c->byname));
-		for (i = 0; i < c->db.count; i++)
-			c->byname[i] = &c->db.ents[i];
-		if (c->db.count > 0)
-			qsort(c->byname, c->db.count, sizeof(*c->byname),
-			    authdb_shadow_cmp);
-		authdb_prov_finish(priv, &c->prov);
-		hostroot_cache_put(root, "authdb.shadow", c,
-		    authdb_shadow_free);
-	}
-	section_import(s, c->prov.sources, c->prov.errors);
+	c = section_shared(s, "authdb.shadow", authdb_shadow_load, NULL,
+	    authdb_shadow_free);
 	return &c->db;
 }
 
@@ -586,31 +558,32 @@ authdb_group_free(void *p)
 		    c->db.groups[i].nmembers);
 	}
 	free(c->db.groups);
-	authdb_prov_free(&c->prov);
 	free(c);
+}
+
+static void *
+authdb_group_load(struct section *priv, const void *arg)
+{
+	struct authdb_group_cache	*c = xcalloc(1, sizeof(*c));
+	char				*buf;
+	size_t				 len;
+
+	(void)arg;
+	if (section_read(priv, "/etc/group", &buf, &len) == 0) {
+		c->db.present = 1;
+		authdb_group_parse(priv, "/etc/group", buf, &c->db);
+		free(buf);
+	}
+	return c;
 }
 
 const struct authdb_group *
 authdb_group(struct section *s)
 {
-	struct hostroot			*root = section_root(s);
 	struct authdb_group_cache	*c;
-	struct section			*priv;
-	char				*buf;
-	size_t				 len;
 
-	if ((c = hostroot_cache_get(root, "authdb.group")) == NULL) {
-		c = xcalloc(1, sizeof(*c));
-		priv = section_new("authdb", root);
-		if (section_read(priv, "/etc/group", &buf, &len) == 0) {
-			c->db.present = 1;
-			authdb_group_parse(priv, "/etc/group", buf, &c->db);
-			free(buf);
-		}
-		authdb_prov_finish(priv, &c->prov);
-		hostroot_cache_put(root, "authdb.group", c, authdb_group_free);
-	}
-	section_import(s, c->prov.sources, c->prov.errors);
+	c = section_shared(s, "authdb.group", authdb_group_load, NULL,
+	    authdb_group_free);
 	return &c->db;
 }
 
@@ -938,35 +911,39 @@ authdb_pam_free(void *p)
 	struct authdb_pam_cache	*c = p;
 
 	authdb_pam_stack_free(c->stack);
-	authdb_prov_free(&c->prov);
 	free(c);
+}
+
+static void *
+authdb_pam_shared_load(struct section *priv, const void *arg)
+{
+	struct authdb_pam_cache	*c = xcalloc(1, sizeof(*c));
+	struct authdb_pam_build	 b;
+	const char		*name = arg;
+	char			*path;
+
+	memset(&b, 0, sizeof(b));
+	b.s = priv;
+	path = xasprintf("/etc/pam.d/%s", name);
+	b.st = xcalloc(1, sizeof(*b.st));
+	b.st->name = xstrdup(name);
+	b.st->path = path;
+	if (authdb_pam_load(&b, path, NULL, 0, 0, NULL, 0) == 0)
+		c->stack = b.st;
+	else
+		authdb_pam_stack_free(b.st);
+	return c;
 }
 
 const struct authdb_pam_stack *
 authdb_pam(struct section *s, const char *name)
 {
-	struct hostroot		*root = section_root(s);
 	struct authdb_pam_cache	*c;
-	struct authdb_pam_build	 b;
-	char			*key, *path;
+	char			*key;
 
 	key = xasprintf("authdb.pam.%s", name);
-	if ((c = hostroot_cache_get(root, key)) == NULL) {
-		c = xcalloc(1, sizeof(*c));
-		memset(&b, 0, sizeof(b));
-		b.s = section_new("authdb", root);
-		path = xasprintf("/etc/pam.d/%s", name);
-		b.st = xcalloc(1, sizeof(*b.st));
-		b.st->name = xstrdup(name);
-		b.st->path = path;
-		if (authdb_pam_load(&b, path, NULL, 0, 0, NULL, 0) == 0)
-			c->stack = b.st;
-		else
-			authdb_pam_stack_free(b.st);
-		authdb_prov_finish(b.s, &c->prov);
-		hostroot_cache_put(root, key, c, authdb_pam_free);
-	}
+	c = section_shared(s, key, authdb_pam_shared_load, name,
+	    authdb_pam_free);
 	free(key);
-	section_import(s, c->prov.sources, c->prov.errors);
 	return c->stack;
 }

@@ -46,8 +46,6 @@ static const char *const rpmdb_paths[] = {
 
 struct pkgdb_cache {
 	struct pkgdb		 db;
-	struct json_object	*sources;
-	struct json_object	*errors;
 };
 
 const char *
@@ -488,31 +486,28 @@ pkgdb_cache_free(void *p)
 	for (i = 0; i < c->db.count; i++)
 		pkg_clear(&c->db.pkgs[i]);
 	free(c->db.pkgs);
-	json_object_put(c->sources);
-	json_object_put(c->errors);
 	free(c);
+}
+
+static void *
+pkgdb_shared_load(struct section *priv, const void *arg)
+{
+	struct pkgdb_cache	*c = xcalloc(1, sizeof(*c));
+
+	(void)arg;
+	pkgdb_load(priv, &c->db);
+	if (c->db.count > 0)
+		qsort(c->db.pkgs, c->db.count, sizeof(*c->db.pkgs), pkg_cmp);
+	return c;
 }
 
 const struct pkgdb *
 pkgdb_get(struct section *s)
 {
-	struct hostroot		*root = section_root(s);
 	struct pkgdb_cache	*c;
-	struct section		*priv;
 
-	if ((c = hostroot_cache_get(root, "pkgdb")) == NULL) {
-		c = xcalloc(1, sizeof(*c));
-		priv = section_new("pkgdb", root);
-		pkgdb_load(priv, &c->db);
-		if (c->db.count > 0)
-			qsort(c->db.pkgs, c->db.count, sizeof(*c->db.pkgs),
-			    pkg_cmp);
-		c->errors = json_object_new_array();
-		c->sources = section_provenance(priv, c->errors);
-		section_free(priv);
-		hostroot_cache_put(root, "pkgdb", c, pkgdb_cache_free);
-	}
-	section_import(s, c->sources, c->errors);
+	c = section_shared(s, "pkgdb", pkgdb_shared_load, NULL,
+	    pkgdb_cache_free);
 	return &c->db;
 }
 

@@ -540,10 +540,44 @@ section_finish(struct section *s, struct json_object *errors)
 	return out;
 }
 
-struct json_object *
-section_provenance(struct section *s, struct json_object *errors)
+struct section_shared {
+	void			 *value;
+	void			(*free_fn)(void *);
+	struct json_object	 *sources;
+	struct json_object	 *errors;
+};
+
+static void
+section_shared_free(void *p)
 {
-	section_sanitize(s);
-	section_move_errors(s, errors);
-	return json_object_get(s->sources);
+	struct section_shared	*sh = p;
+
+	sh->free_fn(sh->value);
+	json_object_put(sh->sources);
+	json_object_put(sh->errors);
+	free(sh);
+}
+
+void *
+section_shared(struct section *s, const char *key,
+    void *(*load)(struct section *, const void *), const void *arg,
+    void (*free_fn)(void *))
+{
+	struct section_shared	*sh;
+	struct section		*priv;
+
+	if ((sh = hostroot_cache_get(s->root, key)) == NULL) {
+		sh = xcalloc(1, sizeof(*sh));
+		priv = section_new(key, s->root);
+		sh->value = load(priv, arg);
+		sh->free_fn = free_fn;
+		section_sanitize(priv);
+		sh->errors = json_object_new_array();
+		section_move_errors(priv, sh->errors);
+		sh->sources = json_object_get(priv->sources);
+		section_free(priv);
+		hostroot_cache_put(s->root, key, sh, section_shared_free);
+	}
+	section_import(s, sh->sources, sh->errors);
+	return sh->value;
 }

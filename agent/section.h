@@ -116,11 +116,14 @@ void	section_error(struct section *, const char *fmt, ...)
 char	*section_finish(struct section *, struct json_object *errors);
 
 /*
- * For shared parsers that read into a private section: its sources (a
- * new reference) and errors (appended to errors), to be imported into
- * each section that uses the result (section_import).
+ * What several collectors share (the package database, systemd units,
+ * passwd, sshd_config): load(priv, arg) runs once per root, cached under
+ * key, reading into a private section; every section that asks gets the
+ * cached value and imports the files and errors behind it.  free_fn
+ * releases the value with the root.
  */
-struct json_object *section_provenance(struct section *,
-	    struct json_object *errors);
+void	*section_shared(struct section *, const char *key,
+	    void *(*load)(struct section *priv, const void *arg),
+	    const void *arg, void (*free_fn)(void *));
 
 #endif

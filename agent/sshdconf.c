@@ -517,8 +517,6 @@ struct sc_file {
 
 struct sshdconf {
 	struct json_object	*data;		/* sshdconf_json() */
-	struct json_object	*sources;	/* from the private section */
-	struct json_object	*read_errors;	/* idem */
 	struct json_object	*config_errors;	/* lines sshd rejects */
 	int			 read;
 	int			 valid;
@@ -2066,14 +2064,12 @@ sc_free(void *arg)
 	struct sshdconf	*c = arg;
 
 	json_object_put(c->data);
-	json_object_put(c->sources);
-	json_object_put(c->read_errors);
 	json_object_put(c->config_errors);
 	free(c);
 }
 
-static struct sshdconf *
-sc_build(struct hostroot *root)
+static void *
+sc_build(struct section *priv, const void *arg)
 {
 	struct sshdconf		*c;
 	struct sc_parse		 p;
@@ -2082,10 +2078,10 @@ sc_build(struct hostroot *root)
 	size_t			 i;
 
 	c = xcalloc(1, sizeof(*c));
+	(void)arg;
 	c->data = json_object_new_object();
-	c->read_errors = json_object_new_array();
 	memset(&p, 0, sizeof(p));
-	p.s = section_new("sshd", root);
+	p.s = priv;
 	p.valid = 1;
 	p.errors = json_object_new_array();
 	p.errors_seen = json_object_new_object();
@@ -2125,8 +2121,6 @@ sc_build(struct hostroot *root)
 		jsonutil_set(c->data, "ignored", json_object_get(p.ignored));
 	}
 
-	c->sources = section_provenance(p.s, c->read_errors);
-	section_free(p.s);
 	c->config_errors = p.errors;
 	json_object_put(p.errors_seen);
 	json_object_put(p.global);
@@ -2149,15 +2143,10 @@ sc_build(struct hostroot *root)
 const struct sshdconf *
 sshdconf_get(struct section *s, int with_config_errors)
 {
-	struct hostroot		*root = section_root(s);
 	struct sshdconf		*c;
 	struct json_object	*none;
 
-	if ((c = hostroot_cache_get(root, "sshdconf")) == NULL) {
-		c = sc_build(root);
-		hostroot_cache_put(root, "sshdconf", c, sc_free);
-	}
-	section_import(s, c->sources, c->read_errors);
+	c = section_shared(s, "sshdconf", sc_build, NULL, sc_free);
 	if (with_config_errors) {
 		none = json_object_new_array();
 		section_import(s, none, c->config_errors);

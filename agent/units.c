@@ -60,8 +60,6 @@ struct units {
 	struct strlist		 presets;	/* "enable\tpattern", in order */
 	char			**enabled_names;
 	char			**masked_names;
-	struct json_object	*sources;
-	struct json_object	*errors;
 };
 
 static void
@@ -364,29 +362,23 @@ units_free(void *p)
 	strlist_free(&u->aliases);
 	strlist_free(&u->files);
 	strlist_free(&u->presets);
-	json_object_put(u->sources);
-	json_object_put(u->errors);
 	free(u);
+}
+
+static void *
+units_shared_load(struct section *priv, const void *arg)
+{
+	struct units	*u = xcalloc(1, sizeof(*u));
+
+	(void)arg;
+	units_load(priv, u);
+	return u;
 }
 
 const struct units *
 units_get(struct section *s)
 {
-	struct hostroot		*root = section_root(s);
-	struct units		*u;
-	struct section		*priv;
-
-	if ((u = hostroot_cache_get(root, "units")) == NULL) {
-		u = xcalloc(1, sizeof(*u));
-		priv = section_new("units", root);
-		units_load(priv, u);
-		u->errors = json_object_new_array();
-		u->sources = section_provenance(priv, u->errors);
-		section_free(priv);
-		hostroot_cache_put(root, "units", u, units_free);
-	}
-	section_import(s, u->sources, u->errors);
-	return u;
+	return section_shared(s, "units", units_shared_load, NULL, units_free);
 }
 
 /* "getty@tty1.service" is an instance of "getty@.service". */
