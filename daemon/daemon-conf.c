@@ -21,6 +21,23 @@ static const struct conf_key daemon_conf_keys[] = {
 	{ "server", "names", CONF_STRING,
 	    offsetof(struct daemon_conf, server_names),
 	    "localhost, 127.0.0.1, ::1", 0, 0, NULL },
+	{ "server", "listen", CONF_HOSTPORT,
+	    offsetof(struct daemon_conf, listen), "0.0.0.0:8443", 0, 0, NULL },
+	{ "server", "max_connections", CONF_INT,
+	    offsetof(struct daemon_conf, max_connections), "1024",
+	    1, 100000, NULL },
+	{ "server", "request_timeout", CONF_DURATION,
+	    offsetof(struct daemon_conf, request_timeout), "30s",
+	    1, 3600, NULL },
+	{ "enroll", "certificate_lifetime", CONF_DURATION,
+	    offsetof(struct daemon_conf, cert_lifetime), "7d",
+	    3600, 366LL * 86400, NULL },
+	{ "ingest", "max_body_size", CONF_SIZE,
+	    offsetof(struct daemon_conf, max_body_size), "4M",
+	    64 * 1024, 256LL * 1024 * 1024, NULL },
+	{ "ingest", "max_clock_skew", CONF_DURATION,
+	    offsetof(struct daemon_conf, max_clock_skew), "5m",
+	    1, 86400, NULL },
 };
 #define NKEYS	(sizeof(daemon_conf_keys) / sizeof(daemon_conf_keys[0]))
 

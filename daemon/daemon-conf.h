@@ -5,6 +5,8 @@
 #ifndef EXHIBIT_DAEMON_CONF_H
 #define EXHIBIT_DAEMON_CONF_H
 
+#include <stdint.h>
+
 #include "conf.h"
 
 #define DAEMON_CONF_PATH	EXHIBIT_CONFDIR "/exhibitd.conf"
@@ -12,7 +14,13 @@
 struct daemon_conf {
 	char	*state_dir;
 	int	 log_dest;	/* index into log_dest_names */
-	char	*server_names;	/* DNS names and addresses, comma-separated */
+	char		*server_names;	/* DNS names and addresses, comma-separated */
+	char		*listen;	/* host:port */
+	long long	 max_connections;
+	long long	 request_timeout;	/* seconds, headers and body */
+	long long	 cert_lifetime;		/* seconds */
+	uint64_t	 max_body_size;
+	long long	 max_clock_skew;	/* seconds */
 };
 
 /* The defaults alone, for when no file exists. */

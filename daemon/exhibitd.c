@@ -19,9 +19,11 @@
 
 #include "daemon-conf.h"
 #include "log.h"
+#include "server.h"
 
 static const char *conf_path = DAEMON_CONF_PATH;
 static struct daemon_conf dconf;
+static struct server *server;
 
 static void
 usage(FILE *f)
@@ -29,10 +31,15 @@ usage(FILE *f)
 	fprintf(f,
 "usage: exhibitd [-nv] [-f file]\n"
 "\n"
-"The Exhibit daemon.  It loads its configuration, prepares its state\n"
-"directory and runs until SIGTERM or SIGINT; SIGHUP reloads the\n"
-"configuration, keeping the running one if the new file has errors.\n"
-"This version does not yet accept network connections.\n"
+"The Exhibit daemon.  It serves HTTPS on the [server] listen address:\n"
+"agents enroll (POST /v1/enroll) and push signed evidence over mutual TLS\n"
+"(POST /v1/evidence), which is stored durably before it is acknowledged.\n"
+"The state directory must have been prepared with \"exhibitctl init\".\n"
+"\n"
+"Signals: SIGTERM or SIGINT stop accepting connections, finish the\n"
+"requests in flight and exit; SIGHUP reloads the configuration (limits,\n"
+"timeouts, log destination, the TLS certificate), keeping the running\n"
+"one if the new file has errors.\n"
 "\n"
 "  -f, --config FILE  configuration file (default %s)\n"
 "  -n, --check        check the configuration, print \"configuration OK\"\n"
@@ -93,10 +100,10 @@ prepare_state_dir(const char *dir)
 static void
 on_stop(evutil_socket_t sig, short ev, void *arg)
 {
-	struct event_base	*base = arg;
-
+	(void)arg;
+	(void)ev;
 	log_info("received %s, stopping", strsignal((int)sig));
-	event_base_loopexit(base, NULL);
+	server_drain(server);
 }
 
 static void
@@ -109,15 +116,22 @@ on_reload(evutil_socket_t sig, short ev, void *arg)
 		log_warnx("reload failed; keeping the running configuration");
 		return;
 	}
+	(void)sig;
+	(void)ev;
+	(void)arg;
 	if (strcmp(next.state_dir, dconf.state_dir) != 0)
 		log_warnx("state_dir changed to %s: takes effect at the next "
 		    "start", next.state_dir);
+	if (strcmp(next.listen, dconf.listen) != 0)
+		log_warnx("listen changed to %s: takes effect at the next "
+		    "start", next.listen);
 	free(next.state_dir);
 	next.state_dir = dconf.state_dir;
 	dconf.state_dir = NULL;
 	daemon_conf_free(&dconf);
 	dconf = next;
 	log_init(NULL, log_getverbose(), (enum log_dest)dconf.log_dest);
+	server_reload(server, &dconf);
 	log_info("configuration reloaded");
 }
 
@@ -186,8 +200,13 @@ main(int argc, char *argv[])
 	signal(SIGPIPE, SIG_IGN);
 	if ((base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
-	ev_term = evsignal_new(base, SIGTERM, on_stop, base);
-	ev_int = evsignal_new(base, SIGINT, on_stop, base);
+	if ((server = server_start(base, &dconf)) == NULL) {
+		event_base_free(base);
+		daemon_conf_free(&dconf);
+		return 1;
+	}
+	ev_term = evsignal_new(base, SIGTERM, on_stop, NULL);
+	ev_int = evsignal_new(base, SIGINT, on_stop, NULL);
 	ev_hup = evsignal_new(base, SIGHUP, on_reload, NULL);
 	if (ev_term == NULL || ev_int == NULL || ev_hup == NULL ||
 	    evsignal_add(ev_term, NULL) == -1 ||
@@ -200,6 +219,7 @@ main(int argc, char *argv[])
 	if (event_base_dispatch(base) == -1)
 		fatalx("event loop failed");
 
+	server_free(server);
 	event_free(ev_term);
 	event_free(ev_int);
 	event_free(ev_hup);

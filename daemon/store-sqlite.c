@@ -21,9 +21,35 @@
 #include "store.h"
 #include "xmalloc.h"
 
+/* Statements on the ingest path, prepared once. */
+enum store_stmt {
+	S_EV_FIND, S_EV_ADD, S_SEC_ADD, S_ES_ADD, S_SEC_KNOWN, S_HOST_SEEN,
+	NSTMTS
+};
+
+static const char *const stmt_sql[NSTMTS] = {
+	[S_EV_FIND] = "SELECT id, seq, digest FROM evidence "
+	    "WHERE agent_id = ? AND seq = ?",
+	[S_EV_ADD] = "INSERT INTO evidence (agent_id, seq, received_at, "
+	    "collected_at, digest, envelope) VALUES (?, ?, ?, ?, ?, ?)",
+	[S_SEC_ADD] = "INSERT OR IGNORE INTO sections (digest, name, body) "
+	    "VALUES (?, ?, ?)",
+	[S_ES_ADD] = "INSERT INTO evidence_sections (evidence_id, name, "
+	    "digest, reference) VALUES (?, ?, ?, ?)",
+	[S_SEC_KNOWN] = "SELECT 1 FROM evidence_sections es JOIN evidence e "
+	    "ON e.id = es.evidence_id WHERE es.digest = ? AND es.name = ? "
+	    "AND e.agent_id = ? LIMIT 1",
+	[S_HOST_SEEN] = "INSERT INTO hosts (machine_id, hostname, first_seen, "
+	    "last_seen, agent_id) VALUES (?1, ?2, ?3, ?3, ?4) "
+	    "ON CONFLICT (machine_id) DO UPDATE SET hostname = ?2, "
+	    "last_seen = MAX(last_seen, ?3), agent_id = ?4",
+};
+
 struct store {
-	sqlite3	*db;
-	char	*path;
+	sqlite3		*db;
+	char		*path;
+	int		 batch;		/* a group commit is open */
+	sqlite3_stmt	*stmt[NSTMTS];
 };
 
 static const char *const migrations[] = {
@@ -48,6 +74,42 @@ static const char *const migrations[] = {
 	"  revoked_at INTEGER NOT NULL DEFAULT 0,"
 	"  cert_not_after INTEGER NOT NULL DEFAULT 0,"
 	"  token_id TEXT NOT NULL);",
+
+	/* 2: evidence, kept as received; sections once per digest. */
+	"CREATE TABLE hosts ("
+	"  machine_id TEXT PRIMARY KEY,"
+	"  hostname TEXT NOT NULL,"
+	"  first_seen INTEGER NOT NULL,"
+	"  last_seen INTEGER NOT NULL,"
+	"  agent_id TEXT NOT NULL);"
+	"CREATE TABLE evidence ("
+	"  id INTEGER PRIMARY KEY,"
+	"  agent_id TEXT NOT NULL REFERENCES agents (id),"
+	"  seq INTEGER NOT NULL,"
+	"  received_at INTEGER NOT NULL,"
+	"  collected_at INTEGER NOT NULL,"
+	"  digest TEXT NOT NULL,"		/* of the envelope */
+	"  envelope BLOB NOT NULL,"
+	"  UNIQUE (agent_id, seq));"
+	"CREATE TABLE sections ("
+	"  digest TEXT PRIMARY KEY,"
+	"  name TEXT NOT NULL,"
+	"  body BLOB NOT NULL);"
+	"CREATE TABLE evidence_sections ("
+	"  evidence_id INTEGER NOT NULL REFERENCES evidence (id),"
+	"  name TEXT NOT NULL,"
+	"  digest TEXT NOT NULL REFERENCES sections (digest),"
+	"  reference INTEGER NOT NULL,"	/* 1: sent as unchanged_since */
+	"  PRIMARY KEY (evidence_id, name));"
+	"CREATE INDEX evidence_sections_digest ON evidence_sections "
+	"  (digest, name);"
+	"CREATE TABLE security_events ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at INTEGER NOT NULL,"
+	"  agent_id TEXT,"
+	"  kind TEXT NOT NULL,"
+	"  peer TEXT,"
+	"  detail TEXT NOT NULL);",
 };
 #define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
 
@@ -200,13 +262,45 @@ store_open(const char *state_dir, char *err, size_t errlen)
 void
 store_close(struct store *st)
 {
+	size_t	i;
+
 	if (st == NULL)
 		return;
+	if (st->batch)
+		store_batch_rollback(st);
+	for (i = 0; i < NSTMTS; i++)
+		sqlite3_finalize(st->stmt[i]);
 	if (st->db != NULL && sqlite3_close(st->db) != SQLITE_OK)
 		log_warnx("store: closing %s: %s", st->path,
 		    sqlite3_errmsg(st->db));
 	free(st->path);
 	free(st);
+}
+
+/*
+ * One store operation, atomic: a transaction of its own, or a savepoint
+ * inside the open batch so that a failure undoes this operation alone.
+ */
+static int
+store_atomic_begin(struct store *st)
+{
+	return store_exec(st, st->batch ? "SAVEPOINT op" : "BEGIN IMMEDIATE");
+}
+
+static enum store_status
+store_atomic_end(struct store *st, enum store_status res)
+{
+	if (st->batch) {
+		if (res != STORE_OK && store_exec(st, "ROLLBACK TO op") == -1)
+			res = STORE_ERROR;
+		if (store_exec(st, "RELEASE op") == -1)
+			res = STORE_ERROR;
+		return res;
+	}
+	if (res == STORE_OK && store_exec(st, "COMMIT") == 0)
+		return STORE_OK;
+	(void)sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return res == STORE_OK ? STORE_ERROR : res;
 }
 
 static void
@@ -258,16 +352,31 @@ store_token_add(struct store *st, const struct store_token *t,
 	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, "token_add");
 }
 
+static enum store_status store_token_use_locked(struct store *,
+		    const unsigned char [STORE_HASH_LEN], enum store_role,
+		    time_t, struct store_token *);
+
 enum store_status
 store_token_use(struct store *st, const unsigned char hash[STORE_HASH_LEN],
     enum store_role role, time_t now, struct store_token *out)
+{
+	enum store_status	 res;
+
+	if (store_atomic_begin(st) == -1)
+		return STORE_ERROR;
+	res = store_token_use_locked(st, hash, role, now, out);
+	return store_atomic_end(st, res);
+}
+
+static enum store_status
+store_token_use_locked(struct store *st,
+    const unsigned char hash[STORE_HASH_LEN], enum store_role role,
+    time_t now, struct store_token *out)
 {
 	sqlite3_stmt		*s = NULL;
 	enum store_status	 res;
 	const void		*stored;
 
-	if (store_exec(st, "BEGIN IMMEDIATE") == -1)
-		return STORE_ERROR;
 	if (sqlite3_prepare_v2(st->db, "SELECT " TOKEN_COLUMNS ", hash FROM "
 	    "tokens WHERE hash = ?", -1, &s, NULL) != SQLITE_OK) {
 		res = store_fail(st, "token_use");
@@ -313,8 +422,6 @@ store_token_use(struct store *st, const unsigned char hash[STORE_HASH_LEN],
 	}
 out:
 	sqlite3_finalize(s);
-	if (store_exec(st, res == STORE_OK ? "COMMIT" : "ROLLBACK") == -1)
-		res = STORE_ERROR;
 	return res;
 }
 
@@ -488,4 +595,243 @@ store_agent_list_free(struct store_agent *v, size_t count)
 	for (i = 0; i < count; i++)
 		store_agent_clear(&v[i]);
 	free(v);
+}
+
+enum store_status
+store_batch_begin(struct store *st)
+{
+	if (st->batch)
+		return STORE_OK;
+	if (store_exec(st, "BEGIN IMMEDIATE") == -1)
+		return STORE_ERROR;
+	st->batch = 1;
+	return STORE_OK;
+}
+
+enum store_status
+store_batch_commit(struct store *st)
+{
+	if (!st->batch)
+		return STORE_OK;
+	st->batch = 0;
+	/* synchronous=FULL: the WAL is fsync'd before COMMIT returns. */
+	if (store_exec(st, "COMMIT") == 0)
+		return STORE_OK;
+	(void)sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return STORE_ERROR;
+}
+
+void
+store_batch_rollback(struct store *st)
+{
+	if (!st->batch)
+		return;
+	st->batch = 0;
+	if (sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL) != SQLITE_OK)
+		log_warnx("store: rollback: %s", sqlite3_errmsg(st->db));
+}
+
+int
+store_in_batch(struct store *st)
+{
+	return st->batch;
+}
+
+enum store_status
+store_enroll(struct store *st, const unsigned char hash[STORE_HASH_LEN],
+    time_t now, struct store_agent *agent, struct store_token *token)
+{
+	enum store_status	res;
+
+	if (store_atomic_begin(st) == -1)
+		return STORE_ERROR;
+	res = store_token_use_locked(st, hash, ROLE_ENROLL, now, token);
+	if (res == STORE_OK) {
+		snprintf(agent->token_id, sizeof(agent->token_id), "%s",
+		    token->id);
+		res = store_agent_add(st, agent);
+	}
+	return store_atomic_end(st, res);
+}
+
+/* A cached statement, reset and ready for binding. */
+static sqlite3_stmt *
+store_stmt(struct store *st, enum store_stmt which)
+{
+	if (st->stmt[which] == NULL &&
+	    sqlite3_prepare_v3(st->db, stmt_sql[which], -1,
+	    SQLITE_PREPARE_PERSISTENT, &st->stmt[which], NULL) != SQLITE_OK) {
+		log_warnx("store: preparing: %s", sqlite3_errmsg(st->db));
+		return NULL;
+	}
+	sqlite3_reset(st->stmt[which]);
+	sqlite3_clear_bindings(st->stmt[which]);
+	return st->stmt[which];
+}
+
+/* Step a cached statement that returns no rows. */
+static int
+store_stmt_done(struct store *st, sqlite3_stmt *s)
+{
+	int	rc = sqlite3_step(s);
+
+	sqlite3_reset(s);
+	if (rc == SQLITE_DONE)
+		return 0;
+	log_warnx("store: %s", sqlite3_errmsg(st->db));
+	return rc == SQLITE_CONSTRAINT ? 1 : -1;
+}
+
+enum store_status
+store_evidence_find(struct store *st, const char *agent_id, int64_t seq,
+    struct store_receipt *out)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = store_stmt(st, S_EV_FIND)) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_text(s, 1, agent_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, seq);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		out->evidence_id = sqlite3_column_int64(s, 0);
+		out->seq = sqlite3_column_int64(s, 1);
+		store_copy(out->digest, sizeof(out->digest),
+		    sqlite3_column_text(s, 2));
+	}
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return STORE_OK;
+	return rc == SQLITE_DONE ? STORE_NOT_FOUND : store_fail(st,
+	    "evidence_find");
+}
+
+static enum store_status
+store_evidence_add_locked(struct store *st, const struct store_evidence *ev,
+    struct store_receipt *out)
+{
+	const struct store_section	*sec;
+	sqlite3_stmt			*s;
+	size_t				 i;
+	int				 rc;
+
+	if ((s = store_stmt(st, S_EV_ADD)) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_text(s, 1, ev->agent_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, ev->seq);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)ev->received_at);
+	sqlite3_bind_int64(s, 4, (sqlite3_int64)ev->collected_at);
+	sqlite3_bind_text(s, 5, ev->digest, -1, SQLITE_STATIC);
+	sqlite3_bind_blob64(s, 6, ev->envelope, ev->envelope_len,
+	    SQLITE_STATIC);
+	if ((rc = store_stmt_done(st, s)) != 0)
+		return rc == 1 ? STORE_EXISTS : STORE_ERROR;
+	out->evidence_id = sqlite3_last_insert_rowid(st->db);
+	out->seq = ev->seq;
+	snprintf(out->digest, sizeof(out->digest), "%s", ev->digest);
+
+	for (i = 0; i < ev->nsections; i++) {
+		sec = &ev->sections[i];
+		if (sec->body != NULL) {
+			if ((s = store_stmt(st, S_SEC_ADD)) == NULL)
+				return STORE_ERROR;
+			sqlite3_bind_text(s, 1, sec->digest, -1, SQLITE_STATIC);
+			sqlite3_bind_text(s, 2, sec->name, -1, SQLITE_STATIC);
+			sqlite3_bind_blob64(s, 3, sec->body, sec->len,
+			    SQLITE_STATIC);
+			if (store_stmt_done(st, s) != 0)
+				return STORE_ERROR;
+		}
+		if ((s = store_stmt(st, S_ES_ADD)) == NULL)
+			return STORE_ERROR;
+		sqlite3_bind_int64(s, 1, out->evidence_id);
+		sqlite3_bind_text(s, 2, sec->name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 3, sec->digest, -1, SQLITE_STATIC);
+		sqlite3_bind_int(s, 4, sec->body == NULL);
+		if (store_stmt_done(st, s) != 0)
+			return STORE_ERROR;
+	}
+
+	if ((s = store_stmt(st, S_HOST_SEEN)) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_text(s, 1, ev->machine_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, ev->hostname, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)ev->received_at);
+	sqlite3_bind_text(s, 4, ev->agent_id, -1, SQLITE_STATIC);
+	return store_stmt_done(st, s) == 0 ? STORE_OK : STORE_ERROR;
+}
+
+enum store_status
+store_evidence_add(struct store *st, const struct store_evidence *ev,
+    struct store_receipt *out)
+{
+	if (store_atomic_begin(st) == -1)
+		return STORE_ERROR;
+	return store_atomic_end(st, store_evidence_add_locked(st, ev, out));
+}
+
+enum store_status
+store_section_known(struct store *st, const char *agent_id, const char *name,
+    const char *digest)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = store_stmt(st, S_SEC_KNOWN)) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_text(s, 1, digest, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, agent_id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return STORE_OK;
+	return rc == SQLITE_DONE ? STORE_NOT_FOUND : store_fail(st,
+	    "section_known");
+}
+
+enum store_status
+store_section_get(struct store *st, const char *digest, char **body,
+    size_t *len)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT body FROM sections WHERE "
+	    "digest = ?", -1, &s, NULL) != SQLITE_OK)
+		return store_fail(st, "section_get");
+	sqlite3_bind_text(s, 1, digest, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		*len = (size_t)sqlite3_column_bytes(s, 0);
+		*body = xmalloc(*len + 1);
+		memcpy(*body, sqlite3_column_blob(s, 0), *len);
+		(*body)[*len] = '\0';
+	}
+	sqlite3_finalize(s);
+	if (rc == SQLITE_ROW)
+		return STORE_OK;
+	return rc == SQLITE_DONE ? STORE_NOT_FOUND : store_fail(st,
+	    "section_get");
+}
+
+enum store_status
+store_security_event(struct store *st, time_t at, const char *agent_id,
+    const char *kind, const char *peer, const char *detail)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(st->db, "INSERT INTO security_events (at, "
+	    "agent_id, kind, peer, detail) VALUES (?, ?, ?, ?, ?)", -1, &s,
+	    NULL) != SQLITE_OK)
+		return store_fail(st, "security_event");
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)at);
+	sqlite3_bind_text(s, 2, agent_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, peer, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, detail, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? STORE_OK : store_fail(st,
+	    "security_event");
 }

@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#define STORE_SCHEMA_VERSION	1
+#define STORE_SCHEMA_VERSION	2
 #define STORE_HASH_LEN		32	/* SHA-256 of a token secret */
 
 enum store_status {
@@ -93,5 +93,75 @@ enum store_status store_agent_list(struct store *, struct store_agent **out,
 		    size_t *count);
 void		  store_agent_clear(struct store_agent *);
 void		  store_agent_list_free(struct store_agent *, size_t count);
+
+/*
+ * Group commit.  The daemon opens a batch, runs many requests' writes in
+ * it and commits once, so one fsync acknowledges them all; replies go out
+ * only after store_batch_commit() returned STORE_OK.  Each store function
+ * stays atomic inside a batch (a savepoint): one that fails leaves the
+ * batch as it was.  Outside a batch every function commits on its own.
+ */
+enum store_status store_batch_begin(struct store *);
+enum store_status store_batch_commit(struct store *);
+void		  store_batch_rollback(struct store *);
+int		  store_in_batch(struct store *);
+
+/* Enroll: use the token (role enroll) and add the agent, atomically. */
+enum store_status store_enroll(struct store *,
+		    const unsigned char hash[STORE_HASH_LEN], time_t now,
+		    struct store_agent *agent, struct store_token *token);
+
+/* Evidence. */
+#define STORE_DIGEST_LEN	(7 + 64 + 1)	/* "sha256:" hex NUL */
+
+struct store_receipt {
+	int64_t		 evidence_id;
+	int64_t		 seq;
+	char		 digest[STORE_DIGEST_LEN];	/* of the envelope */
+};
+
+struct store_section {
+	const char	*name;
+	const char	*digest;	/* "sha256:<hex>" */
+	const char	*body;		/* NULL: a reference to a stored one */
+	size_t		 len;
+};
+
+struct store_evidence {
+	const char			*agent_id;
+	int64_t				 seq;
+	time_t				 received_at;
+	time_t				 collected_at;
+	const char			*digest;	/* of the envelope */
+	const void			*envelope;	/* as received */
+	size_t				 envelope_len;
+	const char			*hostname;
+	const char			*machine_id;
+	const struct store_section	*sections;
+	size_t				 nsections;
+};
+
+/* The receipt of (agent, seq): STORE_OK or STORE_NOT_FOUND. */
+enum store_status store_evidence_find(struct store *, const char *agent_id,
+		    int64_t seq, struct store_receipt *out);
+
+/* Store a document: envelope, sections (each body once per digest) and
+ * the host's last-seen row.  STORE_EXISTS when (agent, seq) is taken. */
+enum store_status store_evidence_add(struct store *,
+		    const struct store_evidence *, struct store_receipt *out);
+
+/* Whether this agent stored section name with digest before: STORE_OK
+ * or STORE_NOT_FOUND. */
+enum store_status store_section_known(struct store *, const char *agent_id,
+		    const char *name, const char *digest);
+
+/* A stored section's body, allocated: STORE_OK or STORE_NOT_FOUND. */
+enum store_status store_section_get(struct store *, const char *digest,
+		    char **body, size_t *len);
+
+/* Security events: refused identities, replays with other content. */
+enum store_status store_security_event(struct store *, time_t at,
+		    const char *agent_id, const char *kind, const char *peer,
+		    const char *detail);
 
 #endif

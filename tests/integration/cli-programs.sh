@@ -98,7 +98,17 @@ run "$DAEMON" -f "$TMP/open.conf"
 expect_rc 1 "exhibitd refuses a world-writable state directory"
 expect_in err "writable by group or others" "and says why"
 
-printf '[daemon]\nstate_dir = %s\nlog = stderr\n' "$TMP/state" >"$TMP/run.conf"
+port=$("$B/tests/tools/freeport")
+runconf() {
+	printf '[daemon]\nstate_dir = %s\nlog = stderr\n[server]\nlisten = 127.0.0.1:%s\n' \
+	    "$TMP/state" "$port" >"$TMP/run.conf"
+}
+runconf
+run "$DAEMON" -f "$TMP/run.conf"
+expect_rc 1 "exhibitd refuses a state directory without keys"
+expect_in err "exhibitctl init" "and says to run exhibitctl init"
+run "$CTL" -f "$TMP/run.conf" init
+expect_rc 0 "exhibitctl init for the daemon"
 "$DAEMON" -f "$TMP/run.conf" >"$TMP/daemon.log" 2>&1 &
 dpid=$!
 PIDS+=("$dpid")
@@ -110,7 +120,7 @@ if wait_for_line "$TMP/daemon.log" "keeping the running configuration" 10; then
 	ok "a broken reload keeps the running configuration"
 else not_ok "a broken reload keeps the running configuration"; fi
 if kill -0 "$dpid" 2>/dev/null; then ok "exhibitd still running after a bad reload"; else not_ok "exhibitd died on a bad reload"; fi
-printf '[daemon]\nstate_dir = %s\nlog = stderr\n' "$TMP/state" >"$TMP/run.conf"
+runconf
 kill -HUP "$dpid"
 if wait_for_line "$TMP/daemon.log" "configuration reloaded" 10; then ok "a good reload is applied"; else not_ok "a good reload is applied"; fi
 kill -TERM "$dpid"

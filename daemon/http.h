@@ -1,0 +1,69 @@
+/*
+ * What route handlers share: the request being served, JSON replies and
+ * refusals (each logged once with agent and peer), client certificate
+ * checks, and replies deferred until the store's batch is durable.
+ */
+#ifndef EXHIBIT_HTTP_H
+#define EXHIBIT_HTTP_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include <json-c/json.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include "store.h"
+
+struct daemon_conf;
+struct evhttp_request;
+struct server;
+
+struct http_req {
+	struct server		*srv;
+	struct evhttp_request	*req;
+	struct store		*store;
+	const struct daemon_conf *conf;
+	X509			*ca;
+	EVP_PKEY		*cakey;
+	SSL			*ssl;
+	const char		*route;
+	char			 peer[64];	/* "address:port" */
+	struct store_agent	 agent;		/* after http_agent_auth() */
+	int			 have_agent;
+	const char		*body;		/* NUL-terminated */
+	size_t			 len;
+	time_t			 now;
+};
+
+/* Reply now; body is consumed. */
+void	http_reply(struct http_req *, int status, struct json_object *body);
+
+/* Refuse: {"error": code, "message": ...}, logged once. */
+void	http_refuse(struct http_req *, int status, const char *code,
+	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* Join the store's open batch (opening one) for writes whose reply must
+ * wait: 0, or -1 after refusing with 503. */
+int	http_batch(struct http_req *);
+
+/* Reply once the batch holding this request's writes is durable (503 if
+ * the commit fails).  body is consumed. */
+void	http_reply_durable(struct http_req *, int status,
+	    struct json_object *body);
+
+/* The request's client certificate names an enrolled, unrevoked agent:
+ * 0 with hr->agent filled, else -1 after refusing (401 or 403). */
+int	http_agent_auth(struct http_req *);
+
+/* The body as JSON; NULL after refusing with 400 bad_request. */
+struct json_object *http_json_body(struct http_req *);
+
+/* Routes. */
+void	http_healthz(struct http_req *);
+void	http_ca(struct http_req *);
+void	http_enroll(struct http_req *);
+void	http_renew(struct http_req *);
+void	http_evidence(struct http_req *);
+
+#endif

@@ -1,0 +1,526 @@
+/*
+ * The HTTPS server on libevent's evhttp with bufferevent_openssl.
+ *
+ * evhttp (libevent 2.1) tells us when a connection arrives (the bevcb)
+ * but not when it goes away, nor when a request starts.  Each TLS
+ * session carries our per-connection state as OpenSSL ex_data, whose
+ * free callback runs when evhttp frees the connection: that is how the
+ * connection count and the deadline timer stay exact.  The deadline is
+ * absolute: a client must deliver a whole request (handshake, headers,
+ * body) within request_timeout of connecting or of our previous reply,
+ * however slowly it trickles bytes; when it expires the socket is shut
+ * down and evhttp cleans up as for any closed connection.
+ *
+ * Group commit: handlers write inside the store's open batch and queue
+ * their replies; one commit event, activated behind the requests read in
+ * the same loop iteration, commits the batch (one fsync) and only then
+ * sends the replies.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <sys/queue.h>
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
+#include <event2/http.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include "ca.h"
+#include "daemon-conf.h"
+#include "http.h"
+#include "keys.h"
+#include "log.h"
+#include "server.h"
+#include "store.h"
+#include "timefmt.h"
+#include "tls.h"
+#include "xmalloc.h"
+
+#define SERVER_MAX_HEADERS	(16 * 1024)
+#define SERVER_DRAIN_MAX	10	/* seconds */
+
+struct conn {
+	struct server		*srv;
+	struct bufferevent	*bev;
+	struct event		*deadline;
+	int			 over_cap;
+};
+
+struct pending {
+	TAILQ_ENTRY(pending)	 entry;
+	struct evhttp_request	*req;
+	struct json_object	*body;
+	int			 status;
+	char			 route[32];
+	char			 peer[64];
+};
+TAILQ_HEAD(pendingq, pending);
+
+struct server {
+	struct event_base		*base;
+	const struct daemon_conf	*conf;
+	struct evhttp			*http;
+	struct evhttp_bound_socket	*listener;
+	SSL_CTX				*ctx;
+	X509				*ca;
+	EVP_PKEY			*cakey;
+	struct store			*store;
+	size_t				 nconns;
+	struct pendingq			 pending;
+	struct event			*commit_ev;
+	struct event			*drain_ev;
+	time_t				 drain_until;
+	int				 draining;
+};
+
+static int	conn_idx = -1;
+
+static void
+conn_ex_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,
+    long argl, void *argp)
+{
+	struct conn	*c = ptr;
+
+	(void)parent;
+	(void)ad;
+	(void)idx;
+	(void)argl;
+	(void)argp;
+	if (c == NULL)
+		return;
+	c->srv->nconns--;
+	event_free(c->deadline);
+	free(c);
+}
+
+static void
+conn_arm(struct conn *c)
+{
+	struct timeval	tv = { (time_t)c->srv->conf->request_timeout, 0 };
+
+	evtimer_add(c->deadline, &tv);
+}
+
+static void
+conn_expired(evutil_socket_t fd, short ev, void *arg)
+{
+	struct conn	*c = arg;
+	evutil_socket_t	 s;
+
+	(void)fd;
+	(void)ev;
+	/* evhttp sees end of file and frees the connection. */
+	if ((s = bufferevent_getfd(c->bev)) != -1)
+		(void)shutdown(s, SHUT_RDWR);
+}
+
+static struct bufferevent *
+server_bevcb(struct event_base *base, void *arg)
+{
+	struct server		*srv = arg;
+	struct bufferevent	*bev;
+	struct conn		*c;
+	SSL			*ssl;
+
+	if ((ssl = SSL_new(srv->ctx)) == NULL)
+		fatalx("SSL_new failed");
+	c = xcalloc(1, sizeof(*c));
+	c->srv = srv;
+	if ((c->deadline = evtimer_new(base, conn_expired, c)) == NULL)
+		fatalx("evtimer_new failed");
+	/* Counted from here: the free callback uncounts it, whatever
+	 * happens to the connection. */
+	srv->nconns++;
+	c->over_cap = srv->draining ||
+	    srv->nconns > (size_t)srv->conf->max_connections;
+	if (!SSL_set_ex_data(ssl, conn_idx, c))
+		fatalx("SSL_set_ex_data failed");
+	bev = bufferevent_openssl_socket_new(base, -1, ssl,
+	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+	if (bev == NULL)
+		fatalx("bufferevent_openssl_socket_new failed");
+	c->bev = bev;
+	conn_arm(c);
+	return bev;
+}
+
+static struct conn *
+server_conn(struct evhttp_request *req, SSL **sslp)
+{
+	struct evhttp_connection	*evcon;
+	struct bufferevent		*bev;
+	SSL				*ssl;
+
+	if ((evcon = evhttp_request_get_connection(req)) == NULL ||
+	    (bev = evhttp_connection_get_bufferevent(evcon)) == NULL ||
+	    (ssl = bufferevent_openssl_get_ssl(bev)) == NULL)
+		return NULL;
+	*sslp = ssl;
+	return SSL_get_ex_data(ssl, conn_idx);
+}
+
+static void
+server_req_done(struct evhttp_request *req, void *arg)
+{
+	struct conn	*c = arg;
+
+	(void)req;
+	/* The next request on this connection gets a fresh deadline. */
+	conn_arm(c);
+}
+
+static void
+server_peer(struct evhttp_request *req, char *buf, size_t len)
+{
+	struct evhttp_connection	*evcon;
+	char				*addr = NULL;
+	ev_uint16_t			 port = 0;
+
+	if ((evcon = evhttp_request_get_connection(req)) != NULL)
+		evhttp_connection_get_peer(evcon, &addr, &port);
+	if (addr == NULL)
+		snprintf(buf, len, "?");
+	else if (strchr(addr, ':') != NULL)
+		snprintf(buf, len, "[%s]:%u", addr, (unsigned)port);
+	else
+		snprintf(buf, len, "%s:%u", addr, (unsigned)port);
+}
+
+static const struct route {
+	const char	*path;
+	int		 method;	/* EVHTTP_REQ_* */
+	void		(*handler)(struct http_req *);
+} routes[] = {
+	{ "/healthz",		EVHTTP_REQ_GET,		http_healthz },
+	{ "/v1/ca",		EVHTTP_REQ_GET,		http_ca },
+	{ "/v1/enroll",		EVHTTP_REQ_POST,	http_enroll },
+	{ "/v1/renew",		EVHTTP_REQ_POST,	http_renew },
+	{ "/v1/evidence",	EVHTTP_REQ_POST,	http_evidence },
+};
+#define NROUTES	(sizeof(routes) / sizeof(routes[0]))
+
+static void
+server_dispatch(struct evhttp_request *req, void *arg)
+{
+	struct server		*srv = arg;
+	struct http_req		 hr;
+	struct conn		*c;
+	struct evbuffer		*in;
+	const struct route	*r = NULL;
+	const char		*path;
+	size_t			 i;
+
+	memset(&hr, 0, sizeof(hr));
+	hr.srv = srv;
+	hr.req = req;
+	hr.store = srv->store;
+	hr.conf = srv->conf;
+	hr.ca = srv->ca;
+	hr.cakey = srv->cakey;
+	hr.now = timefmt_now();
+	hr.route = "?";
+	server_peer(req, hr.peer, sizeof(hr.peer));
+
+	if ((c = server_conn(req, &hr.ssl)) != NULL) {
+		evtimer_del(c->deadline);
+		evhttp_request_set_on_complete_cb(req, server_req_done, c);
+	}
+	if (srv->draining || c == NULL || c->over_cap)
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "Connection", "close");
+	if (c == NULL || c->over_cap) {
+		http_refuse(&hr, 503, "busy", "the daemon is serving its "
+		    "maximum number of connections; retry later");
+		return;
+	}
+
+	path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req));
+	for (i = 0; path != NULL && i < NROUTES; i++)
+		if (strcmp(path, routes[i].path) == 0) {
+			r = &routes[i];
+			break;
+		}
+	if (r == NULL) {
+		http_refuse(&hr, 404, "not_found", "no such route");
+		return;
+	}
+	hr.route = r->path;
+	if (evhttp_request_get_command(req) != (enum evhttp_cmd_type)r->method) {
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "Allow", r->method == EVHTTP_REQ_GET ? "GET" : "POST");
+		http_refuse(&hr, 405, "method_not_allowed", "%s takes %s",
+		    r->path, r->method == EVHTTP_REQ_GET ? "GET" : "POST");
+		return;
+	}
+	in = evhttp_request_get_input_buffer(req);
+	hr.len = evbuffer_get_length(in);
+	/* NUL-terminated in place: the parsers take lengths, logs strings. */
+	evbuffer_add(in, "", 1);
+	hr.body = (const char *)evbuffer_pullup(in, -1);
+	r->handler(&hr);
+	store_agent_clear(&hr.agent);
+}
+
+int
+http_batch(struct http_req *hr)
+{
+	struct server	*srv = hr->srv;
+
+	if (store_batch_begin(srv->store) != STORE_OK) {
+		http_refuse(hr, 503, "busy", "the store failed; retry later");
+		return -1;
+	}
+	return 0;
+}
+
+void
+http_reply_durable(struct http_req *hr, int status, struct json_object *body)
+{
+	struct server	*srv = hr->srv;
+	struct pending	*p;
+
+	if (!store_in_batch(srv->store)) {
+		http_reply(hr, status, body);
+		return;
+	}
+	p = xcalloc(1, sizeof(*p));
+	p->req = hr->req;
+	p->body = body;
+	p->status = status;
+	snprintf(p->route, sizeof(p->route), "%s", hr->route);
+	snprintf(p->peer, sizeof(p->peer), "%s", hr->peer);
+	if (TAILQ_EMPTY(&srv->pending))
+		event_active(srv->commit_ev, EV_TIMEOUT, 0);
+	TAILQ_INSERT_TAIL(&srv->pending, p, entry);
+}
+
+static void
+server_commit(evutil_socket_t fd, short ev, void *arg)
+{
+	struct server	*srv = arg;
+	struct pending	*p;
+	struct http_req	 hr;
+	int		 ok;
+	size_t		 n = 0;
+
+	(void)fd;
+	(void)ev;
+	ok = store_batch_commit(srv->store) == STORE_OK;
+	while ((p = TAILQ_FIRST(&srv->pending)) != NULL) {
+		TAILQ_REMOVE(&srv->pending, p, entry);
+		memset(&hr, 0, sizeof(hr));
+		hr.srv = srv;
+		hr.req = p->req;
+		hr.route = p->route;
+		snprintf(hr.peer, sizeof(hr.peer), "%s", p->peer);
+		if (ok)
+			http_reply(&hr, p->status, p->body);
+		else {
+			json_object_put(p->body);
+			http_refuse(&hr, 503, "busy", "the store could not "
+			    "commit; retry later");
+		}
+		free(p);
+		n++;
+	}
+	log_debug("committed a batch of %zu request(s)", n);
+}
+
+static void
+server_limits(struct server *srv)
+{
+	/* Bodies between the limit and twice it get our JSON 413; beyond
+	 * that libevent refuses without reading them. */
+	evhttp_set_max_body_size(srv->http,
+	    (ev_ssize_t)srv->conf->max_body_size * 2);
+	evhttp_set_max_headers_size(srv->http, SERVER_MAX_HEADERS);
+	evhttp_set_timeout(srv->http, (int)srv->conf->request_timeout);
+}
+
+static SSL_CTX *
+server_tls(const char *dir)
+{
+	SSL_CTX	*ctx;
+	char	*cert, *key, *ca, err[512];
+
+	cert = xasprintf("%s/server.pem", dir);
+	key = xasprintf("%s/server.key", dir);
+	ca = xasprintf("%s/ca.pem", dir);
+	if ((ctx = tls_server_ctx(cert, key, ca, err, sizeof(err))) == NULL)
+		log_warnx("TLS: %s", err);
+	free(cert);
+	free(key);
+	free(ca);
+	return ctx;
+}
+
+static int
+server_listen(struct server *srv)
+{
+	char	*host, *port, *end;
+	long	 p;
+
+	host = xstrdup(srv->conf->listen);
+	/* "host:port" or "[v6]:port", validated by the config parser. */
+	port = strrchr(host, ':');
+	*port++ = '\0';
+	if (host[0] == '[') {
+		memmove(host, host + 1, strlen(host));
+		if ((end = strchr(host, ']')) != NULL)
+			*end = '\0';
+	}
+	p = strtol(port, NULL, 10);
+	srv->listener = evhttp_bind_socket_with_handle(srv->http, host,
+	    (ev_uint16_t)p);
+	if (srv->listener == NULL)
+		log_warn("cannot listen on %s", srv->conf->listen);
+	else
+		log_info("listening on https://%s", srv->conf->listen);
+	free(host);
+	return srv->listener == NULL ? -1 : 0;
+}
+
+struct server *
+server_start(struct event_base *base, const struct daemon_conf *conf)
+{
+	struct server	*srv;
+	char		*path, err[512];
+
+	if (conn_idx == -1 && (conn_idx = SSL_get_ex_new_index(0, NULL, NULL,
+	    NULL, conn_ex_free)) == -1)
+		fatalx("SSL_get_ex_new_index failed");
+	srv = xcalloc(1, sizeof(*srv));
+	srv->base = base;
+	srv->conf = conf;
+	TAILQ_INIT(&srv->pending);
+
+	path = xasprintf("%s/ca.pem", conf->state_dir);
+	srv->ca = ca_cert_load(path, err, sizeof(err));
+	free(path);
+	if (srv->ca == NULL) {
+		log_warnx("%s (has \"exhibitctl init\" been run?)", err);
+		goto fail;
+	}
+	path = xasprintf("%s/ca.key", conf->state_dir);
+	srv->cakey = keys_load_private(path, err, sizeof(err));
+	free(path);
+	if (srv->cakey == NULL) {
+		log_warnx("%s", err);
+		goto fail;
+	}
+	if ((srv->ctx = server_tls(conf->state_dir)) == NULL)
+		goto fail;
+	if ((srv->store = store_open(conf->state_dir, err,
+	    sizeof(err))) == NULL) {
+		log_warnx("store: %s", err);
+		goto fail;
+	}
+	if ((srv->http = evhttp_new(base)) == NULL)
+		fatalx("evhttp_new failed");
+	evhttp_set_allowed_methods(srv->http, EVHTTP_REQ_GET |
+	    EVHTTP_REQ_POST);
+	evhttp_set_bevcb(srv->http, server_bevcb, srv);
+	evhttp_set_gencb(srv->http, server_dispatch, srv);
+	server_limits(srv);
+	if ((srv->commit_ev = event_new(base, -1, 0, server_commit,
+	    srv)) == NULL)
+		fatalx("event_new failed");
+	if (server_listen(srv) == -1)
+		goto fail;
+	return srv;
+fail:
+	server_free(srv);
+	return NULL;
+}
+
+void
+server_reload(struct server *srv, const struct daemon_conf *conf)
+{
+	SSL_CTX	*ctx;
+
+	srv->conf = conf;
+	server_limits(srv);
+	/* New connections use the re-read certificate; established ones
+	 * keep the context they hold a reference to. */
+	if ((ctx = server_tls(conf->state_dir)) == NULL) {
+		log_warnx("keeping the running TLS certificate");
+		return;
+	}
+	SSL_CTX_free(srv->ctx);
+	srv->ctx = ctx;
+}
+
+static void
+server_drain_check(evutil_socket_t fd, short ev, void *arg)
+{
+	struct server	*srv = arg;
+
+	(void)fd;
+	(void)ev;
+	if ((srv->nconns == 0 && TAILQ_EMPTY(&srv->pending)) ||
+	    timefmt_now() >= srv->drain_until) {
+		if (srv->nconns > 0)
+			log_info("closing %zu connection(s) still open",
+			    srv->nconns);
+		event_base_loopexit(srv->base, NULL);
+	}
+}
+
+void
+server_drain(struct server *srv)
+{
+	struct timeval	tv = { 0, 100 * 1000 };
+	long long	wait;
+
+	if (srv->draining)
+		return;
+	srv->draining = 1;
+	if (srv->listener != NULL) {
+		evhttp_del_accept_socket(srv->http, srv->listener);
+		srv->listener = NULL;
+	}
+	wait = srv->conf->request_timeout < SERVER_DRAIN_MAX ?
+	    srv->conf->request_timeout : SERVER_DRAIN_MAX;
+	srv->drain_until = timefmt_now() + wait;
+	log_info("no longer accepting connections; finishing %zu open "
+	    "connection(s)", srv->nconns);
+	srv->drain_ev = event_new(srv->base, -1, EV_PERSIST,
+	    server_drain_check, srv);
+	if (srv->drain_ev == NULL || event_add(srv->drain_ev, &tv) == -1)
+		fatalx("cannot schedule the drain");
+}
+
+void
+server_free(struct server *srv)
+{
+	if (srv == NULL)
+		return;
+	/* Commit what is queued and answer it before connections close. */
+	if (!TAILQ_EMPTY(&srv->pending))
+		server_commit(-1, 0, srv);
+	if (srv->http != NULL)
+		evhttp_free(srv->http);
+	if (srv->commit_ev != NULL)
+		event_free(srv->commit_ev);
+	if (srv->drain_ev != NULL)
+		event_free(srv->drain_ev);
+	store_close(srv->store);
+	SSL_CTX_free(srv->ctx);
+	EVP_PKEY_free(srv->cakey);
+	X509_free(srv->ca);
+	free(srv);
+}
