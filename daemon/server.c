@@ -85,6 +85,7 @@ struct server {
 	struct event			*drain_ev;
 	time_t				 drain_until;
 	int				 draining;
+	int				 commit_scheduled;
 };
 
 static int	conn_idx = -1;
@@ -284,6 +285,12 @@ http_batch(struct http_req *hr)
 		http_refuse(hr, 503, "busy", "the store failed; retry later");
 		return -1;
 	}
+	/* Whatever the request ends in, the batch commits this iteration:
+	 * a refusal's security event must not wait for the next success. */
+	if (!srv->commit_scheduled) {
+		srv->commit_scheduled = 1;
+		event_active(srv->commit_ev, EV_TIMEOUT, 0);
+	}
 	return 0;
 }
 
@@ -303,8 +310,6 @@ http_reply_durable(struct http_req *hr, int status, struct json_object *body)
 	p->status = status;
 	snprintf(p->route, sizeof(p->route), "%s", hr->route);
 	snprintf(p->peer, sizeof(p->peer), "%s", hr->peer);
-	if (TAILQ_EMPTY(&srv->pending))
-		event_active(srv->commit_ev, EV_TIMEOUT, 0);
 	TAILQ_INSERT_TAIL(&srv->pending, p, entry);
 }
 
@@ -319,6 +324,7 @@ server_commit(evutil_socket_t fd, short ev, void *arg)
 
 	(void)fd;
 	(void)ev;
+	srv->commit_scheduled = 0;
 	ok = store_batch_commit(srv->store) == STORE_OK;
 	while ((p = TAILQ_FIRST(&srv->pending)) != NULL) {
 		TAILQ_REMOVE(&srv->pending, p, entry);
@@ -510,7 +516,7 @@ server_free(struct server *srv)
 	if (srv == NULL)
 		return;
 	/* Commit what is queued and answer it before connections close. */
-	if (!TAILQ_EMPTY(&srv->pending))
+	if (srv->commit_scheduled || !TAILQ_EMPTY(&srv->pending))
 		server_commit(-1, 0, srv);
 	if (srv->http != NULL)
 		evhttp_free(srv->http);

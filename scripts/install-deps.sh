@@ -12,7 +12,7 @@ pkgs=(
 	# clang for the second compiler, libFuzzer and its sanitizer runtimes
 	clang libclang-rt-14-dev
 	# command-line tools the tests drive: openssl (cross-checks), sqlite3
-	openssl sqlite3 valgrind
+	openssl sqlite3 valgrind curl
 )
 
 missing=()

@@ -61,3 +61,51 @@ finish() {
 	echo "$passed passed, $failed failed"
 	[[ $failed -eq 0 ]]
 }
+
+# --- a daemon on 127.0.0.1 with a fresh state directory -----------------
+
+# daemon_setup DIR [EXTRA-CONF-LINES]: config, exhibitctl init, a free port.
+# Sets DCONF, DSTATE, PORT, URL, CA.
+daemon_setup() {
+	DSTATE=$1/state
+	DCONF=$1/exhibitd.conf
+	PORT=$("$top_builddir/tests/tools/freeport")
+	URL=https://127.0.0.1:$PORT
+	CA=$DSTATE/ca.pem
+	printf '[daemon]\nstate_dir = %s\nlog = stderr\n[server]\nlisten = 127.0.0.1:%s\n%b' \
+	    "$DSTATE" "$PORT" "${2:-}" >"$DCONF"
+	"$top_builddir/exhibitctl" -f "$DCONF" init >"$1/init.out" 2>&1 ||
+	    { cat "$1/init.out"; return 1; }
+}
+
+# daemon_start LOG: start exhibitd on DCONF, wait until /healthz answers.
+# Sets DPID.
+daemon_start() {
+	local i
+	"$top_builddir/exhibitd" -v -f "$DCONF" >>"$1" 2>&1 &
+	DPID=$!
+	PIDS+=("$DPID")
+	for ((i = 0; i < 100; i++)); do
+		curl -sf --cacert "$CA" "$URL/healthz" >/dev/null 2>&1 && return 0
+		kill -0 "$DPID" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "exhibitd did not start:"; cat "$1"
+	return 1
+}
+
+# daemon_stop: SIGTERM, and the exit status in $drc.
+daemon_stop() {
+	kill -TERM "$DPID"
+	wait "$DPID"
+	drc=$?
+}
+
+# sql QUERY: one value from the daemon's database.
+sql() { sqlite3 "$DSTATE/exhibit.db" "$1"; }
+
+# enroll_token USES: a new enrollment token's text.
+enroll_token() {
+	"$top_builddir/exhibitctl" -f "$DCONF" token create --role enroll \
+	    --uses "$1" | grep -o 'exh_[A-Za-z0-9_-]*' | head -1
+}
