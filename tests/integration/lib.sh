@@ -82,6 +82,7 @@ daemon_setup() {
 # Sets DPID.
 daemon_start() {
 	local i
+	DLOG=$1
 	"$top_builddir/exhibitd" -v -f "$DCONF" >>"$1" 2>&1 &
 	DPID=$!
 	PIDS+=("$DPID")
@@ -94,11 +95,16 @@ daemon_start() {
 	return 1
 }
 
-# daemon_stop: SIGTERM, and the exit status in $drc.
+# daemon_stop: SIGTERM, and the exit status in $drc.  A sanitizer's
+# report in the daemon's log (leaks are reported at exit) fails the test.
 daemon_stop() {
 	kill -TERM "$DPID"
 	wait "$DPID"
 	drc=$?
+	if grep -qE "ERROR: (Address|Leak)Sanitizer|runtime error:" "$DLOG"; then
+		not_ok "exhibitd under the sanitizers"
+		grep -A30 -E "Sanitizer|runtime error:" "$DLOG" | head -60
+	fi
 }
 
 # sql QUERY: one value from the daemon's database.
