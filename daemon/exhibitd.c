@@ -6,6 +6,7 @@
 #include "config.h"
 #endif
 
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -95,6 +96,28 @@ prepare_state_dir(const char *dir)
 		return -1;
 	}
 	return 0;
+}
+
+/* Each connection holds a descriptor: make room for max_connections,
+ * up to the hard limit, and say so when it does not fit. */
+static void
+raise_fd_limit(long long want)
+{
+	struct rlimit	rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		return;
+	want += 64;	/* the listener, the store, logs, some slack */
+	if ((long long)rl.rlim_cur >= want)
+		return;
+	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY ||
+	    (long long)rl.rlim_max > want ? (rlim_t)want : rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+		log_warn("setrlimit(RLIMIT_NOFILE)");
+	if ((long long)rl.rlim_cur < want)
+		log_warnx("only %llu file descriptors allowed: fewer than "
+		    "max_connections (%lld) can be served",
+		    (unsigned long long)rl.rlim_cur, want - 64);
 }
 
 static void
@@ -198,6 +221,7 @@ main(int argc, char *argv[])
 		return 1;
 
 	signal(SIGPIPE, SIG_IGN);
+	raise_fd_limit(dconf.max_connections);
 	if ((base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
 	if ((server = server_start(base, &dconf)) == NULL) {
