@@ -28,6 +28,7 @@ struct store	*ctl_open_store(struct ctl *);
 int	ctl_init(struct ctl *, int, char **);
 int	ctl_token(struct ctl *, int, char **);
 int	ctl_agent(struct ctl *, int, char **);
+int	ctl_evidence(struct ctl *, int, char **);
 int	ctl_check_config(struct ctl *, int, char **);
 
 #endif

@@ -34,6 +34,9 @@ static const struct ctl_cmd ctl_cmds[] = {
 	    ctl_token },
 	{ "agent", "list|revoke ID", "list enrolled agents, revoke one",
 	    ctl_agent },
+	{ "evidence", "list|show", "stored evidence: list [--agent ID] "
+	    "[--limit N];\n                    show [--envelope] ID checks "
+	    "the signature and prints it", ctl_evidence },
 	{ "check-config", "", "check exhibitd.conf as exhibitd -n does",
 	    ctl_check_config },
 };

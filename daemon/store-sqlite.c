@@ -835,3 +835,81 @@ store_security_event(struct store *st, time_t at, const char *agent_id,
 	return rc == SQLITE_DONE ? STORE_OK : store_fail(st,
 	    "security_event");
 }
+
+#define EVIDENCE_ROW_SQL \
+	"SELECT e.id, e.agent_id, coalesce(a.hostname, ''), e.seq, " \
+	"e.received_at, e.collected_at, e.digest, length(e.envelope), " \
+	"(SELECT count(*) FROM evidence_sections s WHERE " \
+	"s.evidence_id = e.id AND s.reference = 0), " \
+	"(SELECT count(*) FROM evidence_sections s WHERE " \
+	"s.evidence_id = e.id AND s.reference = 1)"
+#define EVIDENCE_FROM_SQL \
+	" FROM evidence e LEFT JOIN agents a ON a.id = e.agent_id "
+
+static void
+store_evidence_row(sqlite3_stmt *s, struct store_evidence_row *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->id = sqlite3_column_int64(s, 0);
+	store_copy(r->agent_id, sizeof(r->agent_id), sqlite3_column_text(s, 1));
+	store_copy(r->hostname, sizeof(r->hostname), sqlite3_column_text(s, 2));
+	r->seq = sqlite3_column_int64(s, 3);
+	r->received_at = (time_t)sqlite3_column_int64(s, 4);
+	r->collected_at = (time_t)sqlite3_column_int64(s, 5);
+	store_copy(r->digest, sizeof(r->digest), sqlite3_column_text(s, 6));
+	r->envelope_len = (size_t)sqlite3_column_int64(s, 7);
+	r->nsections = sqlite3_column_int(s, 8);
+	r->nreferences = sqlite3_column_int(s, 9);
+}
+
+enum store_status
+store_evidence_list(struct store *st, const char *agent_id, size_t limit,
+    struct store_evidence_row **out, size_t *count)
+{
+	sqlite3_stmt	*s;
+	size_t		 n = 0;
+	int		 rc;
+
+	*out = NULL;
+	*count = 0;
+	if (sqlite3_prepare_v2(st->db, EVIDENCE_ROW_SQL EVIDENCE_FROM_SQL
+	    "WHERE ?1 IS NULL OR "
+	    "e.agent_id = ?1 ORDER BY e.id DESC LIMIT ?2", -1, &s,
+	    NULL) != SQLITE_OK)
+		return store_fail(st, "evidence_list");
+	sqlite3_bind_text(s, 1, agent_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, limit == 0 ? -1 : (sqlite3_int64)limit);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		*out = xgrowarray(*out, n, sizeof(**out));
+		store_evidence_row(s, &(*out)[n++]);
+	}
+	sqlite3_finalize(s);
+	*count = n;
+	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, "evidence_list");
+}
+
+enum store_status
+store_evidence_get(struct store *st, int64_t id,
+    struct store_evidence_row *row, char **envelope, size_t *len)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(st->db, EVIDENCE_ROW_SQL ", e.envelope"
+	    EVIDENCE_FROM_SQL "WHERE e.id = ?1", -1, &s,
+	    NULL) != SQLITE_OK)
+		return store_fail(st, "evidence_get");
+	sqlite3_bind_int64(s, 1, id);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		store_evidence_row(s, row);
+		*len = (size_t)sqlite3_column_bytes(s, 10);
+		*envelope = xmalloc(*len + 1);
+		memcpy(*envelope, sqlite3_column_blob(s, 10), *len);
+		(*envelope)[*len] = '\0';
+	}
+	sqlite3_finalize(s);
+	if (rc == SQLITE_ROW)
+		return STORE_OK;
+	return rc == SQLITE_DONE ? STORE_NOT_FOUND : store_fail(st,
+	    "evidence_get");
+}

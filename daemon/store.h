@@ -159,6 +159,29 @@ enum store_status store_section_known(struct store *, const char *agent_id,
 enum store_status store_section_get(struct store *, const char *digest,
 		    char **body, size_t *len);
 
+/* Stored evidence, for people. */
+struct store_evidence_row {
+	int64_t		 id;
+	char		 agent_id[40];
+	char		 hostname[256];
+	int64_t		 seq;
+	time_t		 received_at;
+	time_t		 collected_at;
+	char		 digest[STORE_DIGEST_LEN];
+	size_t		 envelope_len;
+	int		 nsections;	/* sent in full */
+	int		 nreferences;	/* sent as unchanged_since */
+};
+
+/* Newest first, at most limit (0: all), of one agent or all (NULL). */
+enum store_status store_evidence_list(struct store *, const char *agent_id,
+		    size_t limit, struct store_evidence_row **out, size_t *n);
+
+/* One document's row and its envelope as received (allocated). */
+enum store_status store_evidence_get(struct store *, int64_t id,
+		    struct store_evidence_row *row, char **envelope,
+		    size_t *len);
+
 /* Security events: refused identities, replays with other content. */
 enum store_status store_security_event(struct store *, time_t at,
 		    const char *agent_id, const char *kind, const char *peer,

@@ -242,6 +242,19 @@ push a "$TMP/e4"
 [[ $status == 201 ]] && ok "and new evidence is stored" || not_ok "after restart: $status $body"
 n=$(sql "SELECT group_concat(seq) FROM (SELECT seq FROM evidence WHERE agent_id = '$A' ORDER BY seq)")
 [[ $n == "1,2,4" ]] && ok "stored seqs 1,2,4" || not_ok "stored seqs $n"
+run "$top_builddir/exhibitctl" -f "$DCONF" evidence list --agent "$A"
+expect_rc 0 "evidence list"
+[[ $(grep -c "$A" <<<"$out") == 3 ]] && ok "evidence list shows agent a's three documents" || not_ok "evidence list: $out"
+id1=$(grep -o '"evidence_id":[0-9]*' <<<"$first" | cut -d: -f2)
+run "$top_builddir/exhibitctl" -f "$DCONF" evidence show "$id1"
+expect_rc 0 "evidence show"
+expect_in out "signature: valid" "evidence show checks the signature again"
+expect_in out '"seq": 1' "and prints the document"
+run "$top_builddir/exhibitctl" -f "$DCONF" evidence show --envelope "$id1"
+[[ $out == "$(cat "$TMP/e1")" ]] && ok "evidence show --envelope prints the envelope as received" || not_ok "envelope differs"
+run "$top_builddir/exhibitctl" -f "$DCONF" evidence show 999999
+expect_rc 1 "evidence show of an unknown id"
+expect_in err "no such evidence" "says so"
 n=$(grep -c "agent $A: 409 seq_conflict" "$LOG")
 [[ $n == 1 ]] && ok "each refusal is logged once with the agent id" || not_ok "$n log lines for the conflict"
 daemon_stop
