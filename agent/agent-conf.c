@@ -20,6 +20,22 @@ static const struct conf_key agent_conf_keys[] = {
 	{ "agent", "log", CONF_ENUM,
 	    offsetof(struct agent_conf, log_dest), "auto",
 	    0, 0, log_dest_names },
+	{ "agent", "state_dir", CONF_PATH,
+	    offsetof(struct agent_conf, state_dir), "/var/lib/exhibit-agent",
+	    0, 0, NULL },
+	{ "schedule", "interval", CONF_DURATION,
+	    offsetof(struct agent_conf, interval), "1h", 60, 7 * 86400, NULL },
+	{ "schedule", "jitter", CONF_DURATION,
+	    offsetof(struct agent_conf, jitter), "5m", 0, 86400, NULL },
+	{ "push", "connect_timeout", CONF_DURATION,
+	    offsetof(struct agent_conf, connect_timeout), "10s", 1, 600, NULL },
+	{ "push", "timeout", CONF_DURATION,
+	    offsetof(struct agent_conf, timeout), "2m", 1, 3600, NULL },
+	{ "push", "backoff_max", CONF_DURATION,
+	    offsetof(struct agent_conf, backoff_max), "10m", 1, 86400, NULL },
+	{ "spool", "max_size", CONF_SIZE,
+	    offsetof(struct agent_conf, spool_max_size), "256M",
+	    64 * 1024, 64LL * 1024 * 1024 * 1024, NULL },
 };
 #define NKEYS	(sizeof(agent_conf_keys) / sizeof(agent_conf_keys[0]))
 

@@ -14,6 +14,13 @@ struct agent_conf {
 	char		*root;		/* host root to collect from */
 	uint64_t	 max_file_size;	/* larger files are not read */
 	int		 log_dest;	/* index into log_dest_names */
+	char		*state_dir;	/* identity, seq, spool, cache */
+	long long	 interval;	/* seconds between collections */
+	long long	 jitter;	/* random extra delay, up to */
+	long long	 connect_timeout;
+	long long	 timeout;	/* a whole request */
+	long long	 backoff_max;	/* longest wait between retries */
+	uint64_t	 spool_max_size;	/* then only small documents */
 };
 
 void	agent_conf_defaults(struct agent_conf *);

@@ -17,6 +17,7 @@
 #include <openssl/crypto.h>
 
 #include "agent-conf.h"
+#include "cmd.h"
 #include "collect.h"
 #include "evidence.h"
 #include "hostroot.h"
@@ -34,8 +35,20 @@ struct agent_cmd {
 static int	cmd_collect(int, char **);
 
 static const struct agent_cmd agent_cmds[] = {
-	{ "collect", "[--root DIR] [--section NAME]... [--pretty | --summary]",
-	    "print this host's evidence document as JSON", cmd_collect },
+	{ "collect", "[--root DIR] [--section NAME]... [--pretty | --summary]"
+	    "\n          | --sign [--root DIR]",
+	    "print this host's evidence document as JSON (--sign: as a "
+	    "signed envelope)", cmd_collect },
+	{ "enroll", "--server URL --token-file FILE\n"
+	    "          (--ca-file FILE | --ca-fingerprint SHA256) [--force]",
+	    "make a key pair and trade an enrollment token for an identity",
+	    cmd_enroll },
+	{ "push", "", "send every spooled envelope to exhibitd now, oldest "
+	    "first", cmd_push },
+	{ "run", "[--once]", "the service: collect on schedule, sign, spool, "
+	    "push, renew the certificate", cmd_run },
+	{ "status", "[--json]", "enrollment, certificate expiry, last push, "
+	    "spool and rejected counts", cmd_status },
 };
 #define NCMDS	(sizeof(agent_cmds) / sizeof(agent_cmds[0]))
 
@@ -77,6 +90,38 @@ usage(FILE *f)
 "  --pretty        indent the JSON\n"
 "  --summary       print a table of sections (files read, files absent,\n"
 "                  errors, digest) and the errors, instead of the JSON\n"
+"  --sign          a DSSE envelope signed with the agent's key, carrying\n"
+"                  agent_id and the next seq (stored, never reused);\n"
+"                  not spooled.  Needs enrollment\n"
+"\n"
+"enroll options:\n"
+"  --server URL          exhibitd's address, https:// only\n"
+"  --token-file FILE     a file holding the enrollment token (never on\n"
+"                        the command line, where ps would show it)\n"
+"  --ca-file FILE        the daemon's CA certificate (PEM), or:\n"
+"  --ca-fingerprint SHA  \"sha256:<hex>\" of the CA certificate's DER, as\n"
+"                        \"exhibitctl init\" printed it; the CA is fetched\n"
+"                        from GET /v1/ca and used only if it matches\n"
+"  --force               replace an existing identity\n"
+"  The private key is made here and stays in the state directory (the\n"
+"  [agent] state_dir key) with the certificate, the CA and the agent id.\n"
+"\n"
+"push: stops at the first envelope that cannot be sent; one the daemon\n"
+"  refuses for good (schema, bad_envelope, seq_conflict, bad_signature,\n"
+"  key_mismatch, too_large) moves to state_dir/rejected/ and is logged.\n"
+"  A revoked or unknown agent stops pushing.\n"
+"\n"
+"run options:\n"
+"  --once          collect, spool and push once, then exit\n"
+"  Runs until SIGTERM or SIGINT.  Collections follow [schedule] interval\n"
+"  plus a random [schedule] jitter; failed pushes are retried with\n"
+"  exponential backoff up to [push] backoff_max; the certificate is\n"
+"  renewed once half its lifetime has passed.  At [spool] max_size only\n"
+"  documents whose every section is unchanged are spooled.\n"
+"\n"
+"status options:\n"
+"  --json          print the status as a JSON object\n"
+"  Exits 1 when the agent is not enrolled.\n"
 "\n"
 "Sections:\n");
 	c = evidence_collectors(&n);
@@ -87,14 +132,15 @@ usage(FILE *f)
 "The configuration file is read when given with -f, or when it exists at\n"
 "its default path; otherwise defaults apply.\n"
 "\n"
-"Exit status: 0 success, 1 invalid configuration or a runtime failure,\n"
+"Exit status: 0 success, 1 invalid configuration or a runtime failure\n"
+"(not enrolled, envelopes left in the spool, the agent refused),\n"
 "2 a command-line usage error.\n");
 }
 
 /* Load the configuration, or the defaults when no file was named and
  * none exists.  Every error is logged. */
-static int
-load_conf(struct agent_conf *ac)
+int
+agent_load_conf(struct agent_conf *ac)
 {
 	struct conf_errors	errs = { 0 };
 
@@ -169,6 +215,7 @@ cmd_collect(int argc, char **argv)
 		{ "section",	required_argument,	NULL, 's' },
 		{ "pretty",	no_argument,		NULL, 'p' },
 		{ "summary",	no_argument,		NULL, 'S' },
+		{ "sign",	no_argument,		NULL, 'g' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct agent_conf	  ac;
@@ -177,7 +224,7 @@ cmd_collect(int argc, char **argv)
 	const char		 *rootpath = NULL, **only = NULL;
 	char			 *text, err[128];
 	size_t			  nonly = 0;
-	int			  ch, pretty = 0, summary = 0;
+	int			  ch, pretty = 0, summary = 0, sign = 0;
 
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -201,6 +248,9 @@ cmd_collect(int argc, char **argv)
 		case 'S':
 			summary = 1;
 			break;
+		case 'g':
+			sign = 1;
+			break;
 		default:
 			free(only);
 			return 2;
@@ -212,7 +262,16 @@ cmd_collect(int argc, char **argv)
 		free(only);
 		return 2;
 	}
-	if (load_conf(&ac) == -1) {
+	if (sign) {
+		free(only);
+		if (nonly > 0 || pretty || summary) {
+			fprintf(stderr, "exhibit-agent: collect: --sign takes "
+			    "only --root\n");
+			return 2;
+		}
+		return cmd_collect_sign(rootpath);
+	}
+	if (agent_load_conf(&ac) == -1) {
 		free(only);
 		return 1;
 	}
@@ -256,7 +315,7 @@ check_conf(void)
 	struct agent_conf	ac;
 
 	conf_path_given = 1;
-	if (load_conf(&ac) == -1)
+	if (agent_load_conf(&ac) == -1)
 		return 1;
 	printf("configuration OK\n");
 	agent_conf_free(&ac);

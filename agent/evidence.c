@@ -7,6 +7,7 @@
 #include "config.h"
 #endif
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "fileio.h"
 #include "hostroot.h"
 #include "jsonutil.h"
+#include "log.h"
 #include "section.h"
 #include "timefmt.h"
 #include "xmalloc.h"
@@ -134,6 +136,47 @@ evidence_host_summary(struct hostroot *root, struct json_object *hostdata)
 char *
 evidence_collect(struct hostroot *root, const char *const *only, size_t nonly)
 {
+	return evidence_build(root, only, nonly, NULL);
+}
+
+/*
+ * Replace a full section by a reference when the daemon holds its digest;
+ * otherwise hand it to the caller's cache.  Returns the text to send.
+ */
+static char *
+evidence_section_ref(struct evidence_head *head, const char *name, char *sec)
+{
+	static const char	 prefix[] = "{\"digest\":\"";
+	char			 digest[EVIDENCE_DIGEST_LEN], *ref;
+	uint64_t		 since;
+
+	if (head == NULL)
+		return sec;
+	/* section_finish() starts every section with its digest. */
+	if (strncmp(sec, prefix, sizeof(prefix) - 1) != 0 ||
+	    strlen(sec) < sizeof(prefix) - 1 + sizeof(digest))
+		fatalx("evidence: section %s does not start with its digest",
+		    name);
+	memcpy(digest, sec + sizeof(prefix) - 1, sizeof(digest) - 1);
+	digest[sizeof(digest) - 1] = '\0';
+	if (head->acked != NULL &&
+	    head->acked(head->arg, name, digest, &since)) {
+		ref = xasprintf("{\"digest\":\"%s\",\"unchanged_since\":%"
+		    PRIu64 "}", digest, since);
+		free(sec);
+		head->nrefs++;
+		return ref;
+	}
+	if (head->full != NULL)
+		head->full(head->arg, name, digest, sec);
+	head->nfull++;
+	return sec;
+}
+
+char *
+evidence_build(struct hostroot *root, const char *const *only, size_t nonly,
+    struct evidence_head *eh)
+{
 	struct json_object	*head, *errors, *hostdata = NULL, *summary;
 	struct printbuf		*body;
 	struct section		*s;
@@ -141,6 +184,8 @@ evidence_collect(struct hostroot *root, const char *const *only, size_t nonly)
 	char			 now[TIMEFMT_RFC3339_LEN], *sec, *out, err[128];
 	size_t			 i, n = 0;
 
+	if (eh != NULL)
+		eh->nfull = eh->nrefs = 0;
 	body = printbuf_new();
 	errors = json_object_new_array();
 	for (i = 0; i < NCOLLECTORS; i++) {
@@ -155,6 +200,7 @@ evidence_collect(struct hostroot *root, const char *const *only, size_t nonly)
 		if (strcmp(collectors[i].name, "host") == 0)
 			hostdata = jsonutil_parse(sec, strlen(sec), err,
 			    sizeof(err));
+		sec = evidence_section_ref(eh, collectors[i].name, sec);
 		/* Section names are identifiers: no escaping needed. */
 		sprintbuf(body, "%s\"%s\":", n++ ? "," : "",
 		    collectors[i].name);
@@ -164,6 +210,10 @@ evidence_collect(struct hostroot *root, const char *const *only, size_t nonly)
 
 	head = json_object_new_object();
 	jsonutil_set_string(head, "schema", EVIDENCE_SCHEMA);
+	if (eh != NULL && eh->agent_id != NULL) {
+		jsonutil_set_string(head, "agent_id", eh->agent_id);
+		jsonutil_set_int64(head, "seq", (int64_t)eh->seq);
+	}
 	jsonutil_set_string(head, "collected_at",
 	    timefmt_rfc3339(timefmt_now(), now, sizeof(now)));
 	jsonutil_set_string(head, "agent_version", PACKAGE_VERSION);

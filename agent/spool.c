@@ -236,6 +236,66 @@ spool_remove(struct spool *sp, uint64_t seq)
 	return 0;
 }
 
+int
+spool_replace(struct spool *sp, uint64_t seq, const void *data, size_t len)
+{
+	char	*path;
+	long	 i;
+
+	if ((i = spool_find(sp, seq)) == -1) {
+		errno = ENOENT;
+		return -1;
+	}
+	path = spool_path(sp, seq);
+	/* rename() over the old file: a crash leaves one of the two. */
+	if (fileio_write_atomic(path, data, len, 0600) == -1) {
+		free(path);
+		return -1;
+	}
+	free(path);
+	sp->bytes = sp->bytes - sp->v[i].size + len;
+	sp->v[i].size = len;
+	return 0;
+}
+
+static void
+spool_forget(struct spool *sp, long i)
+{
+	sp->bytes -= sp->v[i].size;
+	memmove(&sp->v[i], &sp->v[i + 1], (sp->n - (size_t)i - 1) *
+	    sizeof(*sp->v));
+	sp->n--;
+}
+
+int
+spool_move(struct spool *sp, uint64_t seq, const char *dir)
+{
+	char	*from, *to;
+	long	 i;
+	int	 rc = -1, saved;
+
+	if ((i = spool_find(sp, seq)) == -1) {
+		errno = ENOENT;
+		return -1;
+	}
+	if (mkdir(dir, 0700) == -1 && errno != EEXIST)
+		return -1;
+	from = spool_path(sp, seq);
+	to = xasprintf("%s/%020" PRIu64 SPOOL_SUFFIX, dir, seq);
+	/* The target first: a crash leaves the file in one place or both
+	 * directories synced, never in none. */
+	if (rename(from, to) == 0 && fileio_sync_parent(to) == 0 &&
+	    fileio_sync_parent(from) == 0)
+		rc = 0;
+	saved = errno;
+	free(from);
+	free(to);
+	if (rc == 0)
+		spool_forget(sp, i);
+	errno = saved;
+	return rc;
+}
+
 size_t
 spool_count(struct spool *sp)
 {

@@ -31,6 +31,16 @@ int		 spool_oldest(struct spool *, uint64_t *seq, char **data,
 /* Remove an acknowledged envelope, durably.  0 or -1 with errno. */
 int		 spool_remove(struct spool *, uint64_t seq);
 
+/* Replace a spooled envelope (a refused reference expanded, same seq),
+ * as crash-safe as spool_put.  0 or -1 with errno (ENOENT: not
+ * spooled). */
+int		 spool_replace(struct spool *, uint64_t seq, const void *data,
+		    size_t len);
+
+/* Move an envelope the daemon refused for good out of the spool into
+ * dir (created 0700; same file system), durably.  0 or -1 with errno. */
+int		 spool_move(struct spool *, uint64_t seq, const char *dir);
+
 size_t		 spool_count(struct spool *);
 uint64_t	 spool_bytes(struct spool *);
 

@@ -1,0 +1,330 @@
+/*
+ * exhibit-agent run (the service), push, and collect --sign: the signed
+ * pipeline driven on a schedule or once.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/rand.h>
+
+#include "agent-state.h"
+#include "client.h"
+#include "cmd.h"
+#include "hostroot.h"
+#include "keys.h"
+#include "log.h"
+#include "pipeline.h"
+#include "push.h"
+#include "spool.h"
+#include "timefmt.h"
+#include "xmalloc.h"
+
+#define BACKOFF_MIN	30	/* seconds before the first retry */
+
+static volatile sig_atomic_t	run_stop;
+
+int
+session_open(struct session *s)
+{
+	char	*path, err[512];
+
+	memset(s, 0, sizeof(*s));
+	if (agent_load_conf(&s->ac) == -1)
+		return -1;
+	if ((s->st = agent_state_open(s->ac.state_dir, 0, err,
+	    sizeof(err))) == NULL) {
+		log_warnx("%s", err);
+		goto fail;
+	}
+	if (!agent_state_enrolled(s->st)) {
+		log_warnx("not enrolled (state directory %s); see "
+		    "exhibit-agent enroll", s->ac.state_dir);
+		goto fail;
+	}
+	path = agent_state_path(s->st, AGENT_STATE_KEY);
+	s->key = keys_load_private(path, err, sizeof(err));
+	free(path);
+	if (s->key == NULL) {
+		log_warnx("%s", err);
+		goto fail;
+	}
+	path = agent_state_path(s->st, AGENT_STATE_SPOOL);
+	s->sp = spool_open(path, err, sizeof(err));
+	free(path);
+	if (s->sp == NULL) {
+		log_warnx("%s", err);
+		goto fail;
+	}
+	s->rejected_dir = agent_state_path(s->st, AGENT_STATE_REJECTED);
+	return 0;
+fail:
+	session_close(s);
+	return -1;
+}
+
+int
+session_client(struct session *s)
+{
+	struct client_opts	 co;
+	char			*ca, *cert, *key, err[512];
+
+	client_free(s->cl);
+	ca = agent_state_path(s->st, AGENT_STATE_CA);
+	cert = agent_state_path(s->st, AGENT_STATE_CERT);
+	key = agent_state_path(s->st, AGENT_STATE_KEY);
+	memset(&co, 0, sizeof(co));
+	co.server = agent_state_server(s->st);
+	co.cafile = ca;
+	co.cadir = s->ac.state_dir;
+	co.certfile = cert;
+	co.keyfile = key;
+	co.connect_timeout = s->ac.connect_timeout;
+	co.timeout = s->ac.timeout;
+	if ((s->cl = client_new(&co, err, sizeof(err))) == NULL)
+		log_warnx("%s", err);
+	free(ca);
+	free(cert);
+	free(key);
+	return s->cl == NULL ? -1 : 0;
+}
+
+void
+session_close(struct session *s)
+{
+	client_free(s->cl);
+	spool_close(s->sp);
+	EVP_PKEY_free(s->key);
+	agent_state_close(s->st);
+	free(s->rejected_dir);
+	agent_conf_free(&s->ac);
+	memset(s, 0, sizeof(*s));
+}
+
+/* A uniformly random number of seconds in [0, max]. */
+static long long
+run_random(long long max)
+{
+	uint64_t	v;
+
+	if (max <= 0)
+		return 0;
+	if (RAND_bytes((unsigned char *)&v, sizeof(v)) != 1)
+		return max / 2;
+	return (long long)(v % ((uint64_t)max + 1));
+}
+
+static enum push_status
+run_push(struct session *s)
+{
+	struct push_ctx	 px;
+	enum push_status status;
+
+	if (spool_count(s->sp) == 0)
+		return PUSH_DONE;
+	if (s->cl == NULL && session_client(s) == -1)
+		return PUSH_RETRY;
+	memset(&px, 0, sizeof(px));
+	px.st = s->st;
+	px.sp = s->sp;
+	px.cl = s->cl;
+	px.key = s->key;
+	px.rejected_dir = s->rejected_dir;
+	status = push_drain(&px);
+	if (px.sent > 0 || px.rejected > 0)
+		log_info("push: %zu stored, %zu refused, %zu waiting",
+		    px.sent, px.rejected, spool_count(s->sp));
+	return status;
+}
+
+static int
+run_collect(struct session *s)
+{
+	struct pipeline_result	 res;
+	struct hostroot		*root;
+	int			 rc;
+
+	if ((root = hostroot_open(s->ac.root, s->ac.max_file_size)) == NULL) {
+		log_warn("collect: root %s", s->ac.root);
+		return -1;
+	}
+	rc = pipeline_produce(s->st, root, s->key, s->sp,
+	    s->ac.spool_max_size, &res);
+	hostroot_free(root);
+	if (rc == 0 && res.spooled)
+		log_info("collect: seq %" PRIu64 " spooled (%zu sections in "
+		    "full, %zu unchanged)", res.seq, res.nfull, res.nrefs);
+	pipeline_result_free(&res);
+	return rc;
+}
+
+static void
+run_signal(int sig)
+{
+	run_stop = 1;
+}
+
+/* Sleep until t or a signal. */
+static void
+run_sleep_until(time_t t)
+{
+	struct timespec	ts;
+	time_t		now = timefmt_now();
+
+	if (run_stop || t <= now)
+		return;
+	ts.tv_sec = t - now;
+	ts.tv_nsec = 0;
+	(void)nanosleep(&ts, NULL);	/* EINTR on SIGTERM: checked */
+}
+
+static int
+run_loop(struct session *s, int once)
+{
+	struct sigaction	 sa;
+	enum push_status	 status;
+	time_t			 now, next_collect, next_push = 0;
+	long long		 backoff = 0;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = run_signal;	/* no SA_RESTART: wake the sleep */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+
+	next_collect = timefmt_now();
+	while (!run_stop) {
+		now = timefmt_now();
+		if (now >= next_collect) {
+			if (enroll_renew_if_due(s) == -1)
+				log_warnx("renew: failed; the current "
+				    "certificate is used until it expires");
+			if (run_collect(s) == -1 && once)
+				return 1;
+			next_collect = now + s->ac.interval +
+			    run_random(s->ac.jitter);
+		}
+		if (run_stop)
+			break;
+		if (now >= next_push) {
+			status = run_push(s);
+			if (status == PUSH_STOP)
+				return 1;
+			if (status == PUSH_RETRY) {
+				backoff = backoff == 0 ? BACKOFF_MIN :
+				    backoff * 2;
+				if (backoff > s->ac.backoff_max)
+					backoff = s->ac.backoff_max;
+				/* Half fixed, half random: agents that
+				 * failed together do not retry together. */
+				next_push = timefmt_now() + backoff / 2 +
+				    run_random(backoff - backoff / 2);
+				if (once)
+					return 1;
+			} else {
+				backoff = 0;
+				next_push = 0;
+			}
+		}
+		if (once)
+			return 0;
+		run_sleep_until(spool_count(s->sp) > 0 &&
+		    next_push < next_collect ? next_push : next_collect);
+	}
+	log_info("stopping on a signal");
+	return 0;
+}
+
+static int
+run_usage(const char *cmd, const char *extra)
+{
+	fprintf(stderr, "usage: exhibit-agent %s%s\n", cmd, extra);
+	return 2;
+}
+
+int
+cmd_run(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "once",	no_argument,	NULL, 'o' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct session	s;
+	int		ch, once = 0, rc;
+
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (ch != 'o')
+			return run_usage("run", " [--once]");
+		once = 1;
+	}
+	if (optind != argc)
+		return run_usage("run", " [--once]");
+	if (session_open(&s) == -1)
+		return 1;
+	log_info("running as %s for %s", agent_state_agent_id(s.st),
+	    agent_state_server(s.st));
+	rc = run_loop(&s, once);
+	session_close(&s);
+	return rc;
+}
+
+int
+cmd_push(int argc, char **argv)
+{
+	struct session	s;
+	int		rc;
+
+	if (argc != 1)
+		return run_usage("push", "");
+	if (session_open(&s) == -1)
+		return 1;
+	rc = run_push(&s) == PUSH_DONE ? 0 : 1;
+	if (rc == 0)
+		printf("spool empty: every envelope acknowledged\n");
+	else
+		fprintf(stderr, "exhibit-agent: push: %zu envelope(s) still "
+		    "spooled\n", spool_count(s.sp));
+	session_close(&s);
+	return rc;
+}
+
+int
+cmd_collect_sign(const char *rootpath)
+{
+	struct pipeline_result	 res;
+	struct session		 s;
+	struct hostroot		*root;
+	int			 rc;
+
+	if (session_open(&s) == -1)
+		return 1;
+	if (rootpath == NULL)
+		rootpath = s.ac.root;
+	if ((root = hostroot_open(rootpath, s.ac.max_file_size)) == NULL) {
+		log_warn("collect: root %s", rootpath);
+		session_close(&s);
+		return 1;
+	}
+	/* The seq is taken for good (stored) but the envelope is not
+	 * spooled: it is for people, who may pass it on or not. */
+	rc = pipeline_produce(s.st, root, s.key, NULL, UINT64_MAX, &res);
+	hostroot_free(root);
+	if (rc == 0)
+		printf("%s\n", res.envelope);
+	pipeline_result_free(&res);
+	session_close(&s);
+	if (rc == -1 || fflush(stdout) == EOF || ferror(stdout))
+		return 1;
+	return 0;
+}
