@@ -155,6 +155,9 @@ cmd_enroll(int argc, char **argv)
 		{ "ca-file",		required_argument,	NULL, 'c' },
 		{ "ca-fingerprint",	required_argument,	NULL, 'F' },
 		{ "force",		no_argument,		NULL, 'f' },
+		/* Exact, so that getopt does not take "--token SECRET" as an
+		 * abbreviation of --token-file and echo the secret back. */
+		{ "token",		required_argument,	NULL, 'T' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct agent_conf	 ac;
@@ -191,6 +194,9 @@ cmd_enroll(int argc, char **argv)
 		case 'f':
 			force = 1;
 			break;
+		case 'T':
+			return enroll_usage("the token is read from "
+			    "--token-file, never given on the command line");
 		default:
 			return enroll_usage("bad option");
 		}
