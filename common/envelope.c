@@ -101,6 +101,15 @@ envelope_verify(const char *text, size_t textlen, EVP_PKEY *key,
     const char *type, unsigned char **payload, size_t *len, char *err,
     size_t errlen)
 {
+	return envelope_verify_keyid(text, textlen, key, NULL, type, payload,
+	    len, err, errlen);
+}
+
+enum envelope_status
+envelope_verify_keyid(const char *text, size_t textlen, EVP_PKEY *key,
+    const char *keyid_hex, const char *type, unsigned char **payload,
+    size_t *len, char *err, size_t errlen)
+{
 	struct json_object	*env, *sigs, *s;
 	enum envelope_status	 st = ENVELOPE_SYNTAX;
 	const char		*ptype, *b64, *keyid, *sigb64;
@@ -139,7 +148,10 @@ envelope_verify(const char *text, size_t textlen, EVP_PKEY *key,
 		    "allowed)", n, ENVELOPE_MAX_SIGNATURES);
 		goto out;
 	}
-	keys_keyid(key, want);
+	if (keyid_hex != NULL)
+		snprintf(want, sizeof(want), "%s", keyid_hex);
+	else
+		keys_keyid(key, want);
 	pae = envelope_pae(ptype, body, bodylen, &paelen);
 	for (i = 0; i < n; i++) {
 		s = json_object_array_get_idx(sigs, i);

@@ -40,4 +40,11 @@ enum envelope_status envelope_verify(const char *text, size_t textlen,
 		    EVP_PKEY *key, const char *type, unsigned char **payload,
 		    size_t *len, char *err, size_t errlen);
 
+/* The same with key's keyid (keys_keyid) already known, as the daemon
+ * knows each enrolled agent's: it saves hashing the key per envelope. */
+enum envelope_status envelope_verify_keyid(const char *text, size_t textlen,
+		    EVP_PKEY *key, const char *keyid, const char *type,
+		    unsigned char **payload, size_t *len, char *err,
+		    size_t errlen);
+
 #endif

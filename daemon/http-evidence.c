@@ -62,8 +62,8 @@ http_evidence(struct http_req *hr)
 	}
 	if (http_batch(hr) == -1)
 		return;
-	ingest_evidence(hr->store, &hr->agent, hr->body, hr->len, hr->now,
-	    hr->conf->max_clock_skew, hr->peer, &r);
+	ingest_evidence(hr->store, hr->keys, &hr->agent, hr->body, hr->len,
+	    hr->now, hr->conf->max_clock_skew, hr->peer, &r);
 	if (r.error != NULL) {
 		http_refuse(hr, r.status, r.error, "%s", r.message);
 		return;

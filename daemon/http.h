@@ -17,12 +17,14 @@
 
 struct daemon_conf;
 struct evhttp_request;
+struct ingest_keys;
 struct server;
 
 struct http_req {
 	struct server		*srv;
 	struct evhttp_request	*req;
 	struct store		*store;
+	struct ingest_keys	*keys;
 	const struct daemon_conf *conf;
 	X509			*ca;
 	EVP_PKEY		*cakey;

@@ -19,13 +19,20 @@ struct ingest_result {
 	struct store_receipt	 receipt;
 };
 
+/* Enrolled agents' public keys, parsed once and kept between requests:
+ * decoding a PEM key costs more than checking a signature with it. */
+struct ingest_keys;
+struct ingest_keys	*ingest_keys_new(void);
+void			 ingest_keys_free(struct ingest_keys *);
+
 /*
  * Check and store one envelope (body, len) sent by agent, at now;
  * max_skew bounds collected_at in the future.  peer names the client in
- * security events.
+ * security events.  keys may be NULL (the key is parsed every time).
  */
-void	ingest_evidence(struct store *, const struct store_agent *agent,
-	    const char *body, size_t len, time_t now, long long max_skew,
-	    const char *peer, struct ingest_result *);
+void	ingest_evidence(struct store *, struct ingest_keys *,
+	    const struct store_agent *agent, const char *body, size_t len,
+	    time_t now, long long max_skew, const char *peer,
+	    struct ingest_result *);
 
 #endif

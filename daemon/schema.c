@@ -204,14 +204,3 @@ schema_check_evidence(struct json_object *doc, char *err, size_t errlen)
 		return -1;
 	return 0;
 }
-
-const char *
-schema_section_body(struct json_object *section, struct json_object **holder)
-{
-	*holder = json_object_new_object();
-	jsonutil_set(*holder, "sources",
-	    json_object_get(json_object_object_get(section, "sources")));
-	jsonutil_set(*holder, "data",
-	    json_object_get(json_object_object_get(section, "data")));
-	return jsonutil_to_string(*holder, 0);
-}

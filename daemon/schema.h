@@ -18,9 +18,4 @@
 int	schema_check_evidence(struct json_object *doc, char *err,
 	    size_t errlen);
 
-/* The bytes a full section's digest covers: {"sources":..,"data":..}
- * serialised compactly.  The string belongs to *holder (release it). */
-const char *schema_section_body(struct json_object *section,
-	    struct json_object **holder);
-
 #endif

@@ -42,6 +42,7 @@
 #include "ca.h"
 #include "daemon-conf.h"
 #include "http.h"
+#include "ingest.h"
 #include "keys.h"
 #include "log.h"
 #include "server.h"
@@ -79,6 +80,7 @@ struct server {
 	X509				*ca;
 	EVP_PKEY			*cakey;
 	struct store			*store;
+	struct ingest_keys		*keys;
 	size_t				 nconns;
 	struct pendingq			 pending;
 	struct event			*commit_ev;
@@ -229,6 +231,7 @@ server_dispatch(struct evhttp_request *req, void *arg)
 	hr.srv = srv;
 	hr.req = req;
 	hr.store = srv->store;
+	hr.keys = srv->keys;
 	hr.conf = srv->conf;
 	hr.ca = srv->ca;
 	hr.cakey = srv->cakey;
@@ -413,6 +416,7 @@ server_start(struct event_base *base, const struct daemon_conf *conf)
 	srv->base = base;
 	srv->conf = conf;
 	TAILQ_INIT(&srv->pending);
+	srv->keys = ingest_keys_new();
 
 	path = xasprintf("%s/ca.pem", conf->state_dir);
 	srv->ca = ca_cert_load(path, err, sizeof(err));
@@ -525,6 +529,7 @@ server_free(struct server *srv)
 	if (srv->drain_ev != NULL)
 		event_free(srv->drain_ev);
 	store_close(srv->store);
+	ingest_keys_free(srv->keys);
 	SSL_CTX_free(srv->ctx);
 	EVP_PKEY_free(srv->cakey);
 	X509_free(srv->ca);

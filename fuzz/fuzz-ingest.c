@@ -55,7 +55,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	env = envelope_sign(key, ENVELOPE_EVIDENCE_TYPE, data, size);
 	if (store_batch_begin(st) != STORE_OK)
 		abort();
-	ingest_evidence(st, &agent, env, strlen(env), 1795000000, 300,
+	ingest_evidence(st, NULL, &agent, env, strlen(env), 1795000000, 300,
 	    "fuzz", &r);
 	if (r.error == NULL && r.status != 201 && r.status != 200)
 		abort();

@@ -33,6 +33,7 @@
 struct fx {
 	char			 dir[64];
 	struct store		*st;
+	struct ingest_keys	*keys;
 	EVP_PKEY		*key;
 	EVP_PKEY		*other;		/* enrolled for agent 2 */
 	struct store_agent	 agent;
@@ -66,6 +67,7 @@ setup(void **state)
 		return -1;
 	f->key = keys_generate();
 	f->other = keys_generate();
+	f->keys = ingest_keys_new();
 	fx_agent(f, &f->agent, "ag_one", f->key);
 	fx_agent(f, &f->agent2, "ag_two", f->other);
 	*state = f;
@@ -80,6 +82,7 @@ teardown(void **state)
 	int		 rc;
 
 	store_close(f->st);
+	ingest_keys_free(f->keys);
 	EVP_PKEY_free(f->key);
 	EVP_PKEY_free(f->other);
 	store_agent_clear(&f->agent);
@@ -171,8 +174,8 @@ static void
 ingest(struct fx *f, const char *env, struct ingest_result *r)
 {
 	assert_int_equal(store_batch_begin(f->st), STORE_OK);
-	ingest_evidence(f->st, &f->agent, env, strlen(env), NOW, SKEW,
-	    "127.0.0.1:1", r);
+	ingest_evidence(f->st, f->keys, &f->agent, env, strlen(env), NOW,
+	    SKEW, "127.0.0.1:1", r);
 	assert_int_equal(store_batch_commit(f->st), STORE_OK);
 }
 
@@ -344,6 +347,17 @@ test_schema_refusals(void **state)
 		free(env);
 		free(built[i].doc);
 	}
+	/* Members reordered or spaced: the digest covers the agent's own
+	 * bytes, which must be laid out as the protocol says. */
+	secs = xasprintf("\"sshd\":{\"sources\":[],\"data\":{},"
+	    "\"digest\":\"%s\"}", dig);
+	env = doc("ag_one", 1, "2026-11-18T10:00:00Z", secs);
+	free(secs);
+	secs = sign(f->key, env);
+	refused(f, secs, 400, "schema", "$.sections.sshd: a full section");
+	free(secs);
+	free(env);
+
 	/* Not JSON at all, yet signed. */
 	env = sign(f->key, "{\"schema\":");
 	refused(f, env, 400, "schema", "not JSON");
@@ -431,8 +445,8 @@ test_references(void **state)
 		long long	ev = count(f, "evidence");
 
 		assert_int_equal(store_batch_begin(f->st), STORE_OK);
-		ingest_evidence(f->st, &f->agent2, env, strlen(env), NOW, SKEW,
-		    "127.0.0.1:1", &r);
+		ingest_evidence(f->st, f->keys, &f->agent2, env, strlen(env),
+		    NOW, SKEW, "127.0.0.1:1", &r);
 		assert_int_equal(store_batch_commit(f->st), STORE_OK);
 		assert_int_equal(r.status, 400);
 		assert_string_equal(r.error, "unknown_reference");
@@ -458,8 +472,8 @@ test_batch(void **state)
 	for (seq = 1; seq <= 5; seq++) {
 		d = doc_simple(seq, seq == 3 ? "{\"x\":" : "{\"x\":1}");
 		env = sign(f->key, d);
-		ingest_evidence(f->st, &f->agent, env, strlen(env), NOW, SKEW,
-		    "p", &r);
+		ingest_evidence(f->st, f->keys, &f->agent, env, strlen(env),
+		    NOW, SKEW, "p", &r);
 		assert_int_equal(r.status, seq == 3 ? 400 : 201);
 		free(d);
 		free(env);
@@ -472,11 +486,41 @@ test_batch(void **state)
 	assert_int_equal(store_batch_begin(f->st), STORE_OK);
 	d = doc_simple(6, "{\"x\":6}");
 	env = sign(f->key, d);
-	ingest_evidence(f->st, &f->agent, env, strlen(env), NOW, SKEW, "p",
-	    &r);
+	ingest_evidence(f->st, f->keys, &f->agent, env, strlen(env), NOW,
+	    SKEW, "p", &r);
 	assert_int_equal(r.status, 201);
 	store_batch_rollback(f->st);
 	assert_int_equal(count(f, "evidence"), 4);
+	free(d);
+	free(env);
+}
+
+/* The parsed-key cache follows the enrolled key, not the agent id. */
+static void
+test_key_cache(void **state)
+{
+	struct fx		*f = *state;
+	struct ingest_result	 r;
+	char			*d, *env;
+
+	d = doc_simple(1, "{\"a\":1}");
+	env = sign(f->key, d);
+	ingest(f, env, &r);
+	assert_int_equal(r.status, 201);
+	free(d);
+	free(env);
+
+	/* ag_one now enrolled with the other key. */
+	free(f->agent.pubkey_pem);
+	f->agent.pubkey_pem = keys_public_to_pem(f->other);
+	keys_keyid(f->other, f->agent.keyid);
+	d = doc_simple(2, "{\"a\":2}");
+	env = sign(f->key, d);
+	refused(f, env, 403, "key_mismatch", NULL);
+	free(env);
+	env = sign(f->other, d);
+	ingest(f, env, &r);
+	assert_int_equal(r.status, 201);
 	free(d);
 	free(env);
 }
@@ -497,6 +541,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_references, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_batch, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_key_cache, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
