@@ -18,6 +18,7 @@ struct daemon_conf {
 	char		*listen;	/* host:port */
 	long long	 max_connections;
 	long long	 request_timeout;	/* seconds, headers and body */
+	long long	 workers;		/* 0: one per CPU */
 	long long	 cert_lifetime;		/* seconds */
 	uint64_t	 max_body_size;
 	long long	 max_clock_skew;	/* seconds */

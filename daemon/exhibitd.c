@@ -11,12 +11,14 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <event2/event.h>
+#include <event2/thread.h>
 
 #include "daemon-conf.h"
 #include "log.h"
@@ -222,6 +224,12 @@ main(int argc, char *argv[])
 
 	signal(SIGPIPE, SIG_IGN);
 	raise_fd_limit(dconf.max_connections);
+	/* Worker threads would each get a malloc arena of their own; two
+	 * keep the daemon's memory close to what it uses. */
+	mallopt(M_ARENA_MAX, 2);
+	/* Worker threads hand finished jobs back through the loop. */
+	if (evthread_use_pthreads() == -1)
+		fatalx("evthread_use_pthreads failed");
 	if ((base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
 	if ((server = server_start(base, &dconf)) == NULL) {

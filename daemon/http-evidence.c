@@ -6,6 +6,7 @@
 #endif
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -16,6 +17,8 @@
 #include "ingest.h"
 #include "jsonutil.h"
 #include "log.h"
+#include "timefmt.h"
+#include "xmalloc.h"
 
 /* The media type without parameters is one we take. */
 static int
@@ -37,11 +40,69 @@ http_evidence_type_ok(const char *ct)
 	return 0;
 }
 
+/* One envelope on its way through a worker and back. */
+struct evidence_job {
+	struct http_req		 hr;	/* a copy: owns the agent's key PEM */
+	EVP_PKEY		*key;
+	struct ingest_doc	*doc;
+	struct ingest_result	 r;
+};
+
+/* On a worker: everything that needs no store. */
+static void
+evidence_work(void *arg)
+{
+	struct evidence_job	*j = arg;
+
+	j->doc = ingest_check(j->key, j->hr.agent.keyid, j->hr.agent.id,
+	    j->hr.body, j->hr.len, &j->r);
+}
+
+/* Back on the loop: the store's half and the reply. */
+static void
+evidence_done(void *arg)
+{
+	struct evidence_job	*j = arg;
+	struct http_req		*hr = &j->hr;
+	struct json_object	*body;
+
+	hr->now = timefmt_now();
+	if (j->doc == NULL) {
+		ingest_note_refusal(hr->store, hr->agent.id, &j->r, hr->now,
+		    hr->peer);
+		http_refuse(hr, j->r.status, j->r.error, "%s", j->r.message);
+		goto out;
+	}
+	if (http_batch(hr) == -1)
+		goto out;
+	ingest_store(hr->store, hr->agent.id, j->doc, hr->now,
+	    hr->conf->max_clock_skew, hr->peer, &j->r);
+	if (j->r.error != NULL) {
+		http_refuse(hr, j->r.status, j->r.error, "%s", j->r.message);
+		goto out;
+	}
+	body = json_object_new_object();
+	jsonutil_set_int64(body, "evidence_id", j->r.receipt.evidence_id);
+	jsonutil_set_int64(body, "seq", j->r.receipt.seq);
+	jsonutil_set_string(body, "digest", j->r.receipt.digest);
+	log_debug("%s agent %s: seq %lld %s as evidence %lld", hr->peer,
+	    hr->agent.id, (long long)j->r.receipt.seq,
+	    j->r.status == 201 ? "stored" : "already stored",
+	    (long long)j->r.receipt.evidence_id);
+	http_reply_durable(hr, j->r.status, body);
+out:
+	ingest_doc_free(j->doc);
+	EVP_PKEY_free(j->key);
+	store_agent_clear(&hr->agent);
+	free(j);
+}
+
 void
 http_evidence(struct http_req *hr)
 {
+	struct evidence_job	*j;
 	struct ingest_result	 r;
-	struct json_object	*body;
+	EVP_PKEY		*key;
 	const char		*ct;
 
 	if (http_agent_auth(hr) == -1)
@@ -60,21 +121,19 @@ http_evidence(struct http_req *hr)
 		    ct != NULL ? ct : "without a Content-Type");
 		return;
 	}
-	if (http_batch(hr) == -1)
-		return;
-	ingest_evidence(hr->store, hr->keys, &hr->agent, hr->body, hr->len,
-	    hr->now, hr->conf->max_clock_skew, hr->peer, &r);
-	if (r.error != NULL) {
+	if ((key = ingest_agent_key(hr->keys, &hr->agent, &r)) == NULL) {
 		http_refuse(hr, r.status, r.error, "%s", r.message);
 		return;
 	}
-	body = json_object_new_object();
-	jsonutil_set_int64(body, "evidence_id", r.receipt.evidence_id);
-	jsonutil_set_int64(body, "seq", r.receipt.seq);
-	jsonutil_set_string(body, "digest", r.receipt.digest);
-	log_debug("%s agent %s: seq %lld %s as evidence %lld", hr->peer,
-	    hr->agent.id, (long long)r.receipt.seq,
-	    r.status == 201 ? "stored" : "already stored",
-	    (long long)r.receipt.evidence_id);
-	http_reply_durable(hr, r.status, body);
+	/*
+	 * The signature check and parsing run on a worker thread; the
+	 * request waits, unanswered, until the job comes back.  Its body
+	 * stays in the request's buffer: evhttp frees a request only after
+	 * it is answered, even when the client has gone meanwhile.
+	 */
+	j = xcalloc(1, sizeof(*j));
+	j->hr = *hr;
+	hr->agent.pubkey_pem = NULL;	/* the job's now */
+	j->key = key;
+	http_submit(hr, evidence_work, evidence_done, j);
 }

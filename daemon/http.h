@@ -54,6 +54,11 @@ int	http_batch(struct http_req *);
 void	http_reply_durable(struct http_req *, int status,
 	    struct json_object *body);
 
+/* Run work(arg) on a worker thread, then done(arg) back on the loop; the
+ * daemon drains these before it stops. */
+void	http_submit(struct http_req *, void (*work)(void *),
+	    void (*done)(void *), void *arg);
+
 /* The request's client certificate names an enrolled, unrevoked agent:
  * 0 with hr->agent filled, else -1 after refusing (401 or 403). */
 int	http_agent_auth(struct http_req *);

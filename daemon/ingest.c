@@ -288,47 +288,70 @@ ingest_refuse(struct ingest_result *r, int status, const char *code,
 #define SECTION_PREFIX_LEN	(sizeof(SECTION_PREFIX) - 1)
 #define SECTION_HEAD_LEN	(SECTION_PREFIX_LEN + 64 + 2)	/* hex, "\",": */
 
-/* The sections of doc, checked against their digests or resolved as
- * references; bodies[i] is allocated for full sections.  0, or -1 with
- * the refusal in r. */
+/*
+ * A checked document keeps only what the store needs: the parsed tree
+ * (many times the document's size) is gone before the document waits
+ * for the store's thread.
+ */
+struct ingest_doc {
+	struct json_object	*json;		/* only while checking */
+	unsigned char		*payload;	/* only while checking */
+	size_t			 plen;
+	const char		*envelope;	/* the caller's */
+	size_t			 envelope_len;
+	char			 digest[STORE_DIGEST_LEN];
+	int64_t			 seq;
+	time_t			 collected_at;
+	char			 collected_at_text[TIMEFMT_RFC3339_LEN + 16];
+	char			*hostname;
+	char			*machine_id;	/* NULL: none sent */
+	struct store_section	 secs[SCHEMA_MAX_SECTIONS];
+	char			 names[SCHEMA_MAX_SECTIONS][65];
+	char			 digests[SCHEMA_MAX_SECTIONS][STORE_DIGEST_LEN];
+	char			*bodies[SCHEMA_MAX_SECTIONS];
+	size_t			 n;
+};
+
+void
+ingest_doc_free(struct ingest_doc *d)
+{
+	size_t	i;
+
+	if (d == NULL)
+		return;
+	for (i = 0; i < d->n; i++)
+		free(d->bodies[i]);
+	json_object_put(d->json);
+	free(d->payload);
+	free(d->hostname);
+	free(d->machine_id);
+	free(d);
+}
+
+/* Full sections checked against their digests, over the agent's own
+ * bytes; references kept for the store to resolve.  0, or -1 with the
+ * refusal in r. */
 static int
-ingest_sections(struct store *st, const struct store_agent *agent,
-    struct json_object *sections, const struct spans *spans,
-    struct store_section *out, size_t *n, char **bodies,
-    struct ingest_result *r)
+ingest_sections(struct ingest_doc *d, struct json_object *sections,
+    const struct spans *spans, struct ingest_result *r)
 {
 	const struct span	*sp;
-	struct json_object	*since;
+	struct store_section	*out;
 	const char		*digest;
 	char			 hex[DIGEST_SHA256_HEXLEN], *body;
-	enum store_status	 ss;
 
-	*n = 0;
 	json_object_object_foreach(sections, name, sec) {
 		(void)jsonutil_get_string(sec, "digest", &digest);
-		out[*n].name = name;
-		out[*n].digest = digest;
-		out[*n].body = NULL;
-		out[*n].len = 0;
-		if (json_object_object_get_ex(sec, "unchanged_since", &since)) {
-			ss = store_section_known(st, agent->id, name, digest);
-			if (ss == STORE_NOT_FOUND) {
-				ingest_refuse(r, 400, "unknown_reference",
-				    "section %s refers to %s, which this agent "
-				    "never stored; send the document in full",
-				    name, digest);
-				return -1;
-			}
-			if (ss != STORE_OK) {
-				ingest_refuse(r, 503, "busy", "the store "
-				    "failed; retry later");
-				return -1;
-			}
-			(*n)++;
+		/* The schema bounds both: names 64, digests 71 bytes. */
+		snprintf(d->names[d->n], sizeof(d->names[0]), "%s", name);
+		snprintf(d->digests[d->n], sizeof(d->digests[0]), "%s", digest);
+		out = &d->secs[d->n];
+		out->name = d->names[d->n];
+		out->digest = d->digests[d->n];
+		d->n++;
+		if (json_object_object_get_ex(sec, "unchanged_since", NULL))
 			continue;
-		}
-		/* The digest covers "{" and the bytes after the digest
-		 * member, exactly as sent. */
+		/* "{" and the bytes after the digest member, as sent. */
 		if ((sp = ingest_span(spans, name)) == NULL ||
 		    sp->len < SECTION_HEAD_LEN + 1 ||
 		    memcmp(sp->p, SECTION_PREFIX, SECTION_PREFIX_LEN) != 0 ||
@@ -338,126 +361,209 @@ ingest_sections(struct store *st, const struct store_agent *agent,
 			    "...} with nothing between its members", name);
 			return -1;
 		}
-		out[*n].len = 1 + sp->len - SECTION_HEAD_LEN;
-		body = bodies[*n] = xmalloc(out[*n].len + 1);
+		out->len = 1 + sp->len - SECTION_HEAD_LEN;
+		body = d->bodies[d->n - 1] = xmalloc(out->len + 1);
 		body[0] = '{';
 		memcpy(body + 1, sp->p + SECTION_HEAD_LEN,
 		    sp->len - SECTION_HEAD_LEN);
-		body[out[*n].len] = '\0';
-		out[*n].body = body;
-		digest_sha256_hex(body, out[*n].len, hex);
+		body[out->len] = '\0';
+		out->body = body;
+		digest_sha256_hex(body, out->len, hex);
 		if (strcmp(digest + 7, hex) != 0) {
 			ingest_refuse(r, 400, "schema", "$.sections.%s.digest: "
 			    "does not match the section's sources and data "
 			    "(sha256:%s)", name, hex);
 			return -1;
 		}
-		(*n)++;
 	}
 	return 0;
 }
 
-/* Everything after the signature: the payload is the agent's own. */
-static void
-ingest_document(struct store *st, const struct store_agent *agent,
-    const char *body, size_t len, const char *payload, size_t plen,
-    struct json_object *doc, time_t now, long long max_skew,
-    const char *peer, struct ingest_result *r)
+struct ingest_doc *
+ingest_check(EVP_PKEY *key, const char *keyid, const char *agent_id,
+    const char *body, size_t len, struct ingest_result *r)
 {
-	struct store_section	 secs[SCHEMA_MAX_SECTIONS];
-	char			*bodies[SCHEMA_MAX_SECTIONS] = { 0 };
-	struct spans		 spans;
+	struct ingest_doc	*d;
 	struct json_object	*host, *sections;
-	struct store_evidence	 ev;
-	struct store_receipt	 old;
+	struct spans		 spans;
 	const char		*s;
-	char			 digest[STORE_DIGEST_LEN], err[256];
-	enum store_status	 ss;
-	size_t			 i, n = 0;
+	char			 err[256];
 
-	if (schema_check_evidence(doc, err, sizeof(err)) == -1) {
-		ingest_refuse(r, 400, "schema", "%s", err);
-		return;
+	memset(r, 0, sizeof(*r));
+	d = xcalloc(1, sizeof(*d));
+	d->envelope = body;
+	d->envelope_len = len;
+	switch (envelope_verify_keyid(body, len, key, keyid,
+	    ENVELOPE_EVIDENCE_TYPE, &d->payload, &d->plen, err,
+	    sizeof(err))) {
+	case ENVELOPE_OK:
+		break;
+	case ENVELOPE_UNKNOWN_KEY:
+		ingest_refuse(r, 403, "key_mismatch", "the envelope is not "
+		    "signed by the key enrolled for agent %s", agent_id);
+		goto fail;
+	case ENVELOPE_BAD_SIGNATURE:
+		ingest_refuse(r, 401, "bad_signature", "%s", err);
+		goto fail;
+	default:
+		ingest_refuse(r, 400, "bad_envelope", "%s", err);
+		goto fail;
 	}
-	memset(&ev, 0, sizeof(ev));
-	(void)jsonutil_get_string(doc, "agent_id", &s);
-	if (strcmp(s, agent->id) != 0) {
+	if ((d->json = jsonutil_parse((const char *)d->payload, d->plen, err,
+	    sizeof(err))) == NULL) {
+		ingest_refuse(r, 400, "schema", "$: the payload is not JSON: "
+		    "%s", err);
+		goto fail;
+	}
+	if (schema_check_evidence(d->json, err, sizeof(err)) == -1) {
+		ingest_refuse(r, 400, "schema", "%s", err);
+		goto fail;
+	}
+	(void)jsonutil_get_string(d->json, "agent_id", &s);
+	if (strcmp(s, agent_id) != 0) {
 		ingest_refuse(r, 400, "schema", "$.agent_id: \"%.64s\" is not "
 		    "the agent named by the client certificate (%s)", s,
-		    agent->id);
-		return;
+		    agent_id);
+		goto fail;
 	}
-	ev.agent_id = agent->id;
-	(void)jsonutil_get_int64(doc, "seq", &ev.seq);
-	memcpy(digest, "sha256:", 7);
-	digest_sha256_hex(body, len, digest + 7);
+	(void)jsonutil_get_int64(d->json, "seq", &d->seq);
+	(void)jsonutil_get_string(d->json, "collected_at", &s);
+	(void)timefmt_parse_rfc3339(s, &d->collected_at);
+	snprintf(d->collected_at_text, sizeof(d->collected_at_text), "%s", s);
+	(void)jsonutil_get_object(d->json, "host", &host);
+	(void)jsonutil_get_string(host, "hostname", &s);
+	d->hostname = xstrdup(s);
+	/* One host per machine id; an agent without one is its own host. */
+	if (jsonutil_get_string(host, "machine_id", &s) == 0 && s[0] != '\0')
+		d->machine_id = xstrdup(s);
+	memcpy(d->digest, "sha256:", 7);
+	digest_sha256_hex(body, len, d->digest + 7);
 
+	(void)jsonutil_get_object(d->json, "sections", &sections);
+	if (ingest_spans((const char *)d->payload, d->plen, &spans) == -1) {
+		ingest_refuse(r, 400, "schema", "$.sections: cannot be read");
+		goto fail;
+	}
+	if (ingest_sections(d, sections, &spans, r) == -1)
+		goto fail;
+	json_object_put(d->json);
+	d->json = NULL;
+	free(d->payload);
+	d->payload = NULL;
+	return d;
+fail:
+	ingest_doc_free(d);
+	return NULL;
+}
+
+void
+ingest_store(struct store *st, const char *agent_id, struct ingest_doc *d,
+    time_t now, long long max_skew, const char *peer,
+    struct ingest_result *r)
+{
+	struct store_evidence	 ev;
+	struct store_receipt	 old;
+	enum store_status	 ss;
+	size_t			 i;
+
+	memset(r, 0, sizeof(*r));
 	/* Replay: the same seq is fine only with the very same bytes. */
-	ss = store_evidence_find(st, agent->id, ev.seq, &old);
+	ss = store_evidence_find(st, agent_id, d->seq, &old);
 	if (ss == STORE_OK) {
-		if (strcmp(old.digest, digest) == 0) {
+		if (strcmp(old.digest, d->digest) == 0) {
 			r->status = 200;
 			r->receipt = old;
 			return;
 		}
 		ingest_refuse(r, 409, "seq_conflict", "seq %lld was already "
-		    "stored with other content (%s)", (long long)ev.seq,
+		    "stored with other content (%s)", (long long)d->seq,
 		    old.digest);
-		(void)store_security_event(st, now, agent->id, "seq_conflict",
+		(void)store_security_event(st, now, agent_id, "seq_conflict",
 		    peer, r->message);
 		return;
 	}
 	if (ss != STORE_NOT_FOUND)
 		goto busy;
-
-	(void)jsonutil_get_string(doc, "collected_at", &s);
-	(void)timefmt_parse_rfc3339(s, &ev.collected_at);
-	if (ev.collected_at > now + max_skew) {
+	if (d->collected_at > now + max_skew) {
 		ingest_refuse(r, 400, "clock_skew", "collected_at %s is %lld "
 		    "seconds ahead of the daemon's clock (at most %lld "
-		    "allowed)", s, (long long)(ev.collected_at - now),
-		    max_skew);
+		    "allowed)", d->collected_at_text,
+		    (long long)(d->collected_at - now), max_skew);
 		return;
 	}
-
-	(void)jsonutil_get_object(doc, "sections", &sections);
-	if (ingest_spans(payload, plen, &spans) == -1) {
-		ingest_refuse(r, 400, "schema", "$.sections: cannot be read");
-		goto out;
+	for (i = 0; i < d->n; i++) {
+		if (d->secs[i].body != NULL)
+			continue;
+		ss = store_section_known(st, agent_id, d->secs[i].name,
+		    d->secs[i].digest);
+		if (ss == STORE_NOT_FOUND) {
+			ingest_refuse(r, 400, "unknown_reference", "section %s "
+			    "refers to %s, which this agent never stored; send "
+			    "the document in full", d->secs[i].name,
+			    d->secs[i].digest);
+			return;
+		}
+		if (ss != STORE_OK)
+			goto busy;
 	}
-	if (ingest_sections(st, agent, sections, &spans, secs, &n, bodies,
-	    r) == -1)
-		goto out;
 
-	(void)jsonutil_get_object(doc, "host", &host);
-	(void)jsonutil_get_string(host, "hostname", &ev.hostname);
-	/* One host per machine id; an agent without one is its own host. */
-	if (jsonutil_get_string(host, "machine_id", &ev.machine_id) == -1 ||
-	    ev.machine_id[0] == '\0')
-		ev.machine_id = agent->id;
+	memset(&ev, 0, sizeof(ev));
+	ev.agent_id = agent_id;
+	ev.seq = d->seq;
 	ev.received_at = now;
-	ev.digest = digest;
-	ev.envelope = body;
-	ev.envelope_len = len;
-	ev.sections = secs;
-	ev.nsections = n;
+	ev.collected_at = d->collected_at;
+	ev.digest = d->digest;
+	ev.envelope = d->envelope;
+	ev.envelope_len = d->envelope_len;
+	ev.hostname = d->hostname;
+	ev.machine_id = d->machine_id != NULL ? d->machine_id : agent_id;
+	ev.sections = d->secs;
+	ev.nsections = d->n;
 	switch (store_evidence_add(st, &ev, &r->receipt)) {
 	case STORE_OK:
 		r->status = 201;
-		break;
+		return;
 	case STORE_EXISTS:
 		ingest_refuse(r, 409, "seq_conflict", "seq %lld was already "
-		    "stored", (long long)ev.seq);
-		break;
+		    "stored", (long long)d->seq);
+		return;
 	default:
-		goto busy;
+		break;
 	}
-	goto out;
 busy:
 	ingest_refuse(r, 503, "busy", "the store failed; retry later");
-out:
-	for (i = 0; i < SCHEMA_MAX_SECTIONS; i++)
-		free(bodies[i]);
+}
+
+void
+ingest_note_refusal(struct store *st, const char *agent_id,
+    const struct ingest_result *r, time_t now, const char *peer)
+{
+	/* A forged or damaged signature under a valid client certificate
+	 * is an identity event; seq conflicts are noted by ingest_store. */
+	if (r->error != NULL && strcmp(r->error, "bad_signature") == 0)
+		(void)store_security_event(st, now, agent_id, "bad_signature",
+		    peer, r->message);
+}
+
+EVP_PKEY *
+ingest_agent_key(struct ingest_keys *keys, const struct store_agent *agent,
+    struct ingest_result *r)
+{
+	EVP_PKEY	*key;
+	char		 err[256];
+	int		 owned;
+
+	memset(r, 0, sizeof(*r));
+	if ((key = ingest_key(keys, agent, &owned, err, sizeof(err))) == NULL) {
+		log_warnx("agent %s: stored public key: %s", agent->id, err);
+		ingest_refuse(r, 503, "busy", "the agent's key cannot be "
+		    "loaded; retry later");
+		return NULL;
+	}
+	/* The caller owns a reference either way. */
+	if (!owned && !EVP_PKEY_up_ref(key))
+		fatalx("EVP_PKEY_up_ref failed");
+	return key;
 }
 
 void
@@ -466,48 +572,17 @@ ingest_evidence(struct store *st, struct ingest_keys *keys,
     time_t now, long long max_skew, const char *peer,
     struct ingest_result *r)
 {
-	struct json_object	*doc;
+	struct ingest_doc	*d;
 	EVP_PKEY		*key;
-	unsigned char		*payload = NULL;
-	size_t			 plen;
-	char			 err[256];
-	int			 owned;
 
-	memset(r, 0, sizeof(*r));
-	if ((key = ingest_key(keys, agent, &owned, err, sizeof(err))) == NULL) {
-		log_warnx("agent %s: stored public key: %s", agent->id, err);
-		ingest_refuse(r, 503, "busy", "the agent's key cannot be "
-		    "loaded; retry later");
+	if ((key = ingest_agent_key(keys, agent, r)) == NULL)
+		return;
+	d = ingest_check(key, agent->keyid, agent->id, body, len, r);
+	EVP_PKEY_free(key);
+	if (d == NULL) {
+		ingest_note_refusal(st, agent->id, r, now, peer);
 		return;
 	}
-	switch (envelope_verify_keyid(body, len, key, agent->keyid,
-	    ENVELOPE_EVIDENCE_TYPE, &payload, &plen, err, sizeof(err))) {
-	case ENVELOPE_OK:
-		break;
-	case ENVELOPE_UNKNOWN_KEY:
-		ingest_refuse(r, 403, "key_mismatch", "the envelope is not "
-		    "signed by the key enrolled for agent %s", agent->id);
-		goto out;
-	case ENVELOPE_BAD_SIGNATURE:
-		ingest_refuse(r, 401, "bad_signature", "%s", err);
-		(void)store_security_event(st, now, agent->id,
-		    "bad_signature", peer, err);
-		goto out;
-	default:
-		ingest_refuse(r, 400, "bad_envelope", "%s", err);
-		goto out;
-	}
-	if ((doc = jsonutil_parse((const char *)payload, plen, err,
-	    sizeof(err))) == NULL) {
-		ingest_refuse(r, 400, "schema", "$: the payload is not JSON: "
-		    "%s", err);
-		goto out;
-	}
-	ingest_document(st, agent, body, len, (const char *)payload, plen, doc,
-	    now, max_skew, peer, r);
-	json_object_put(doc);
-out:
-	free(payload);
-	if (owned)
-		EVP_PKEY_free(key);
+	ingest_store(st, agent->id, d, now, max_skew, peer, r);
+	ingest_doc_free(d);
 }

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <time.h>
 
+#include <openssl/evp.h>
+
 #include "store.h"
 
 struct ingest_result {
@@ -26,7 +28,32 @@ struct ingest_keys	*ingest_keys_new(void);
 void			 ingest_keys_free(struct ingest_keys *);
 
 /*
- * Check and store one envelope (body, len) sent by agent, at now;
+ * The two halves of ingest.  ingest_check() needs no store and no shared
+ * state, so worker threads run it: signature, payload, schema, section
+ * digests.  ingest_store() runs on the store's thread: replay rules,
+ * clock skew, references, and the write.  A NULL from ingest_check is a
+ * refusal in r; pass it to ingest_note_refusal() for security events.
+ * The envelope (body) must outlive the document.
+ */
+struct ingest_doc;
+struct ingest_doc	*ingest_check(EVP_PKEY *key, const char *keyid,
+			    const char *agent_id, const char *body, size_t len,
+			    struct ingest_result *);
+void			 ingest_store(struct store *, const char *agent_id,
+			    struct ingest_doc *, time_t now, long long max_skew,
+			    const char *peer, struct ingest_result *);
+void			 ingest_doc_free(struct ingest_doc *);
+void			 ingest_note_refusal(struct store *,
+			    const char *agent_id, const struct ingest_result *,
+			    time_t now, const char *peer);
+
+/* The agent's public key (a new reference) from the cache, or NULL with
+ * a 503 refusal in r. */
+EVP_PKEY		*ingest_agent_key(struct ingest_keys *,
+			    const struct store_agent *, struct ingest_result *);
+
+/*
+ * Both halves in one go: check and store one envelope (body, len) sent by agent, at now;
  * max_skew bounds collected_at in the future.  peer names the client in
  * security events.  keys may be NULL (the key is parsed every time).
  */

@@ -49,6 +49,7 @@
 #include "store.h"
 #include "timefmt.h"
 #include "tls.h"
+#include "workers.h"
 #include "xmalloc.h"
 
 #define SERVER_MAX_HEADERS	(16 * 1024)
@@ -81,6 +82,7 @@ struct server {
 	EVP_PKEY			*cakey;
 	struct store			*store;
 	struct ingest_keys		*keys;
+	struct workers			*workers;
 	size_t				 nconns;
 	struct pendingq			 pending;
 	struct event			*commit_ev;
@@ -298,6 +300,13 @@ http_batch(struct http_req *hr)
 }
 
 void
+http_submit(struct http_req *hr, void (*work)(void *), void (*done)(void *),
+    void *arg)
+{
+	workers_submit(hr->srv->workers, work, done, arg);
+}
+
+void
 http_reply_durable(struct http_req *hr, int status, struct json_object *body)
 {
 	struct server	*srv = hr->srv;
@@ -403,6 +412,16 @@ server_listen(struct server *srv)
 	return srv->listener == NULL ? -1 : 0;
 }
 
+static size_t
+server_nworkers(const struct daemon_conf *conf)
+{
+	long	n = (long)conf->workers;
+
+	if (n == 0 && (n = sysconf(_SC_NPROCESSORS_ONLN)) < 1)
+		n = 1;
+	return (size_t)n;
+}
+
 struct server *
 server_start(struct event_base *base, const struct daemon_conf *conf)
 {
@@ -449,6 +468,7 @@ server_start(struct event_base *base, const struct daemon_conf *conf)
 	if ((srv->commit_ev = event_new(base, -1, 0, server_commit,
 	    srv)) == NULL)
 		fatalx("event_new failed");
+	srv->workers = workers_start(base, server_nworkers(conf));
 	if (server_listen(srv) == -1)
 		goto fail;
 	return srv;
@@ -481,7 +501,8 @@ server_drain_check(evutil_socket_t fd, short ev, void *arg)
 
 	(void)fd;
 	(void)ev;
-	if ((srv->nconns == 0 && TAILQ_EMPTY(&srv->pending)) ||
+	if ((srv->nconns == 0 && TAILQ_EMPTY(&srv->pending) &&
+	    workers_pending(srv->workers) == 0) ||
 	    timefmt_now() >= srv->drain_until) {
 		if (srv->nconns > 0)
 			log_info("closing %zu connection(s) still open",
@@ -519,7 +540,9 @@ server_free(struct server *srv)
 {
 	if (srv == NULL)
 		return;
-	/* Commit what is queued and answer it before connections close. */
+	/* Jobs still on workers are answered, then the batch they joined
+	 * is committed, before any connection closes. */
+	workers_stop(srv->workers);
 	if (srv->commit_scheduled || !TAILQ_EMPTY(&srv->pending))
 		server_commit(-1, 0, srv);
 	if (srv->http != NULL)
