@@ -83,6 +83,7 @@ struct server {
 	struct store			*store;
 	struct ingest_keys		*keys;
 	struct workers			*workers;
+	struct workers			*syncer;	/* one thread */
 	size_t				 nconns;
 	struct pendingq			 pending;
 	struct event			*commit_ev;
@@ -325,21 +326,22 @@ http_reply_durable(struct http_req *hr, int status, struct json_object *body)
 	TAILQ_INSERT_TAIL(&srv->pending, p, entry);
 }
 
+/* A committed batch whose replies wait for the log to reach the disk. */
+struct syncjob {
+	struct server	*srv;
+	struct pendingq	 replies;
+	int		 ok;
+};
+
 static void
-server_commit(evutil_socket_t fd, short ev, void *arg)
+server_answer(struct server *srv, struct pendingq *q, int ok)
 {
-	struct server	*srv = arg;
 	struct pending	*p;
 	struct http_req	 hr;
-	int		 ok;
 	size_t		 n = 0;
 
-	(void)fd;
-	(void)ev;
-	srv->commit_scheduled = 0;
-	ok = store_batch_commit(srv->store) == STORE_OK;
-	while ((p = TAILQ_FIRST(&srv->pending)) != NULL) {
-		TAILQ_REMOVE(&srv->pending, p, entry);
+	while ((p = TAILQ_FIRST(q)) != NULL) {
+		TAILQ_REMOVE(q, p, entry);
 		memset(&hr, 0, sizeof(hr));
 		hr.srv = srv;
 		hr.req = p->req;
@@ -355,7 +357,60 @@ server_commit(evutil_socket_t fd, short ev, void *arg)
 		free(p);
 		n++;
 	}
-	log_debug("committed a batch of %zu request(s)", n);
+	log_debug("answered a batch of %zu request(s)", n);
+}
+
+/* On the sync thread. */
+static void
+server_sync_work(void *arg)
+{
+	struct syncjob	*j = arg;
+
+	/* After a failed fsync the kernel may have dropped the pages it
+	 * could not write: no later fsync can vouch for them, so nothing
+	 * more may be acknowledged.  Stop; agents keep their spools. */
+	if (store_sync(j->srv->store) == -1)
+		fatalx("the store's log could not be written to disk; "
+		    "stopping so that nothing unwritten is acknowledged");
+	j->ok = 1;
+}
+
+static void
+server_sync_done(void *arg)
+{
+	struct syncjob	*j = arg;
+
+	server_answer(j->srv, &j->replies, j->ok);
+	free(j);
+}
+
+/*
+ * The end of a loop iteration's batch: commit (appending to the log, no
+ * fsync), then hand the replies to the sync thread, which answers them
+ * once the log is on disk.  Meanwhile this thread serves the next batch.
+ */
+static void
+server_commit(evutil_socket_t fd, short ev, void *arg)
+{
+	struct server	*srv = arg;
+	struct syncjob	*j;
+
+	(void)fd;
+	(void)ev;
+	srv->commit_scheduled = 0;
+	if (store_batch_commit(srv->store) != STORE_OK) {
+		server_answer(srv, &srv->pending, 0);
+		return;
+	}
+	/* Nothing to answer (security events, say): the next sync
+	 * covers them. */
+	if (TAILQ_EMPTY(&srv->pending))
+		return;
+	j = xcalloc(1, sizeof(*j));
+	j->srv = srv;
+	TAILQ_INIT(&j->replies);
+	TAILQ_CONCAT(&j->replies, &srv->pending, entry);
+	workers_submit(srv->syncer, server_sync_work, server_sync_done, j);
 }
 
 static void
@@ -469,6 +524,9 @@ server_start(struct event_base *base, const struct daemon_conf *conf)
 	    srv)) == NULL)
 		fatalx("event_new failed");
 	srv->workers = workers_start(base, server_nworkers(conf));
+	if (store_defer_sync(srv->store) != STORE_OK)
+		goto fail;
+	srv->syncer = workers_start(base, 1);
 	if (server_listen(srv) == -1)
 		goto fail;
 	return srv;
@@ -502,7 +560,8 @@ server_drain_check(evutil_socket_t fd, short ev, void *arg)
 	(void)fd;
 	(void)ev;
 	if ((srv->nconns == 0 && TAILQ_EMPTY(&srv->pending) &&
-	    workers_pending(srv->workers) == 0) ||
+	    workers_pending(srv->workers) == 0 &&
+	    workers_pending(srv->syncer) == 0) ||
 	    timefmt_now() >= srv->drain_until) {
 		if (srv->nconns > 0)
 			log_info("closing %zu connection(s) still open",
@@ -545,6 +604,7 @@ server_free(struct server *srv)
 	workers_stop(srv->workers);
 	if (srv->commit_scheduled || !TAILQ_EMPTY(&srv->pending))
 		server_commit(-1, 0, srv);
+	workers_stop(srv->syncer);
 	if (srv->http != NULL)
 		evhttp_free(srv->http);
 	if (srv->commit_ev != NULL)

@@ -10,9 +10,11 @@
 #endif
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/crypto.h>
 #include <sqlite3.h>
@@ -50,7 +52,15 @@ struct store {
 	char		*path;
 	int		 batch;		/* a group commit is open */
 	sqlite3_stmt	*stmt[NSTMTS];
+
+	/* store_defer_sync(): the syncing thread's own. */
+	int		 walfd;
+	sqlite3		*ckpt;		/* a connection for checkpoints */
+	int		 wal_frames;	/* set by the writer, read by sync */
 };
+
+/* Checkpoint once the log holds this many pages (16 MiB of 4 KiB). */
+#define STORE_CHECKPOINT_AT	4096
 
 static const char *const migrations[] = {
 	/* 1: tokens and agents. */
@@ -236,6 +246,7 @@ store_open(const char *state_dir, char *err, size_t errlen)
 	struct store	*st;
 
 	st = xcalloc(1, sizeof(*st));
+	st->walfd = -1;
 	st->path = xasprintf("%s/exhibit.db", state_dir);
 	if (sqlite3_open_v2(st->path, &st->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
@@ -270,6 +281,10 @@ store_close(struct store *st)
 		store_batch_rollback(st);
 	for (i = 0; i < NSTMTS; i++)
 		sqlite3_finalize(st->stmt[i]);
+	if (st->ckpt != NULL)
+		sqlite3_close(st->ckpt);
+	if (st->walfd != -1)
+		close(st->walfd);
 	if (st->db != NULL && sqlite3_close(st->db) != SQLITE_OK)
 		log_warnx("store: closing %s: %s", st->path,
 		    sqlite3_errmsg(st->db));
@@ -912,4 +927,65 @@ store_evidence_get(struct store *st, int64_t id,
 		return STORE_OK;
 	return rc == SQLITE_DONE ? STORE_NOT_FOUND : store_fail(st,
 	    "evidence_get");
+}
+
+/* After each commit: the pages now in the log, for store_sync(). */
+static int
+store_wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
+{
+	struct store	*st = arg;
+
+	(void)db;
+	(void)name;
+	__atomic_store_n(&st->wal_frames, frames, __ATOMIC_RELAXED);
+	return SQLITE_OK;
+}
+
+enum store_status
+store_defer_sync(struct store *st)
+{
+	char	*wal;
+
+	/* NORMAL in WAL mode: a commit appends to the log without fsync.
+	 * The log is made durable by store_sync(), checkpoints by the
+	 * second connection there. */
+	if (store_exec(st, "PRAGMA synchronous = NORMAL") == -1)
+		return STORE_ERROR;
+	/* Replaces the automatic checkpoint, which would run here. */
+	sqlite3_wal_hook(st->db, store_wal_hook, st);
+	wal = xasprintf("%s-wal", st->path);
+	st->walfd = open(wal, O_RDONLY | O_CLOEXEC);
+	if (st->walfd == -1)
+		log_warn("store: %s", wal);
+	free(wal);
+	if (st->walfd == -1)
+		return STORE_ERROR;
+	if (sqlite3_open_v2(st->path, &st->ckpt, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		log_warnx("store: %s: %s", st->path, st->ckpt ?
+		    sqlite3_errmsg(st->ckpt) : "cannot open");
+		return STORE_ERROR;
+	}
+	sqlite3_busy_timeout(st->ckpt, 1000);
+	return STORE_OK;
+}
+
+int
+store_sync(struct store *st)
+{
+	int	log_frames, done;
+
+	/* fsync is per file, whatever descriptor names it: this one makes
+	 * every commit appended so far durable. */
+	if (fdatasync(st->walfd) == -1) {
+		log_warn("store: fdatasync of %s-wal", st->path);
+		return -1;
+	}
+	/* A passive checkpoint runs beside the writer, never blocking it;
+	 * the writer restarts the log once it is all copied. */
+	if (__atomic_load_n(&st->wal_frames, __ATOMIC_RELAXED) >=
+	    STORE_CHECKPOINT_AT && sqlite3_wal_checkpoint_v2(st->ckpt, NULL, SQLITE_CHECKPOINT_PASSIVE,
+	    &log_frames, &done) != SQLITE_OK)
+		log_warnx("store: checkpoint: %s", sqlite3_errmsg(st->ckpt));
+	return 0;
 }

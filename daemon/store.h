@@ -106,6 +106,20 @@ enum store_status store_batch_commit(struct store *);
 void		  store_batch_rollback(struct store *);
 int		  store_in_batch(struct store *);
 
+/*
+ * Group commit with the fsync off the committing thread.  After
+ * store_defer_sync(), commits (the batch's and every other function's)
+ * no longer wait for the disk: a commit is durable once a later
+ * store_sync() has returned 0.  store_sync() may run on another thread
+ * while this one goes on writing; it also checkpoints the write-ahead
+ * log there now and then, so the writer never waits for one.  Before
+ * anything is acknowledged, store_sync() must have returned 0 after its
+ * commit.  -1 from store_sync() means the disk failed: nothing since the
+ * last good sync may be acknowledged.
+ */
+enum store_status store_defer_sync(struct store *);
+int		  store_sync(struct store *);
+
 /* Enroll: use the token (role enroll) and add the agent, atomically. */
 enum store_status store_enroll(struct store *,
 		    const unsigned char hash[STORE_HASH_LEN], time_t now,

@@ -233,6 +233,38 @@ test_persistence_and_versions(void **state)
 	assert_null(*state);
 }
 
+/* Deferred sync: commits append to the log; store_sync() makes them
+ * durable and they are there after reopening. */
+static void
+test_deferred_sync(void **state)
+{
+	struct store		*st = *state;
+	struct store_agent	 a;
+	struct store_token	 t = new_token(ROLE_ENROLL, 1, 0);
+	unsigned char		 hash[STORE_HASH_LEN] = { 7 };
+	char			 err[256], pem[] = "pem";
+
+	assert_int_equal(store_defer_sync(st), STORE_OK);
+	assert_int_equal(store_batch_begin(st), STORE_OK);
+	assert_int_equal(store_token_add(st, &t, hash), STORE_OK);
+	assert_int_equal(store_batch_commit(st), STORE_OK);
+	assert_int_equal(store_sync(st), 0);
+	store_close(st);
+	*state = st = store_open(dir, err, sizeof(err));
+	assert_non_null(st);
+	memset(&a, 0, sizeof(a));
+	snprintf(a.id, sizeof(a.id), "ag_x");
+	snprintf(a.keyid, sizeof(a.keyid), "00");
+	a.pubkey_pem = pem;
+	assert_int_equal(store_enroll(st, hash, 1000, &a, &t), STORE_OK);
+	assert_string_equal(a.token_id, t.id);
+	/* Single use: the second enrollment is refused and adds nothing. */
+	snprintf(a.id, sizeof(a.id), "ag_y");
+	snprintf(a.keyid, sizeof(a.keyid), "01");
+	assert_int_equal(store_enroll(st, hash, 1000, &a, &t), STORE_USED_UP);
+	assert_int_equal(store_agent_get(st, "ag_y", &a), STORE_NOT_FOUND);
+}
+
 int
 main(void)
 {
@@ -243,6 +275,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_token_list, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_agents, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_deferred_sync, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_persistence_and_versions,
 		    setup, teardown),
 	};
