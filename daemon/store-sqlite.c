@@ -23,9 +23,13 @@
 #include "store.h"
 #include "xmalloc.h"
 
+#define AGENT_COLUMNS "id, keyid, pubkey, hostname, machine_id, " \
+	"enrolled_at, revoked_at, cert_not_after, token_id"
+
 /* Statements on the ingest path, prepared once. */
 enum store_stmt {
 	S_EV_FIND, S_EV_ADD, S_SEC_ADD, S_ES_ADD, S_SEC_KNOWN, S_HOST_SEEN,
+	S_AGENT_GET, S_SAVEPOINT, S_RELEASE, S_ROLLBACK_TO,
 	NSTMTS
 };
 
@@ -45,6 +49,10 @@ static const char *const stmt_sql[NSTMTS] = {
 	    "last_seen, agent_id) VALUES (?1, ?2, ?3, ?3, ?4) "
 	    "ON CONFLICT (machine_id) DO UPDATE SET hostname = ?2, "
 	    "last_seen = MAX(last_seen, ?3), agent_id = ?4",
+	[S_AGENT_GET] = "SELECT " AGENT_COLUMNS " FROM agents WHERE id = ?",
+	[S_SAVEPOINT] = "SAVEPOINT op",
+	[S_RELEASE] = "RELEASE op",
+	[S_ROLLBACK_TO] = "ROLLBACK TO op",
 };
 
 struct store {
@@ -292,6 +300,20 @@ store_close(struct store *st)
 	free(st);
 }
 
+static sqlite3_stmt	*store_stmt(struct store *, enum store_stmt);
+static int		 store_stmt_done(struct store *, sqlite3_stmt *);
+
+/* A cached statement without parameters or rows: 0 or -1 (logged). */
+static int
+store_run(struct store *st, enum store_stmt which)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = store_stmt(st, which)) == NULL)
+		return -1;
+	return store_stmt_done(st, s) == 0 ? 0 : -1;
+}
+
 /*
  * One store operation, atomic: a transaction of its own, or a savepoint
  * inside the open batch so that a failure undoes this operation alone.
@@ -299,16 +321,18 @@ store_close(struct store *st)
 static int
 store_atomic_begin(struct store *st)
 {
-	return store_exec(st, st->batch ? "SAVEPOINT op" : "BEGIN IMMEDIATE");
+	if (st->batch)
+		return store_run(st, S_SAVEPOINT);
+	return store_exec(st, "BEGIN IMMEDIATE");
 }
 
 static enum store_status
 store_atomic_end(struct store *st, enum store_status res)
 {
 	if (st->batch) {
-		if (res != STORE_OK && store_exec(st, "ROLLBACK TO op") == -1)
+		if (res != STORE_OK && store_run(st, S_ROLLBACK_TO) == -1)
 			res = STORE_ERROR;
-		if (store_exec(st, "RELEASE op") == -1)
+		if (store_run(st, S_RELEASE) == -1)
 			res = STORE_ERROR;
 		return res;
 	}
@@ -479,8 +503,6 @@ store_token_list(struct store *st, struct store_token **out, size_t *count)
 	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, "token_list");
 }
 
-#define AGENT_COLUMNS "id, keyid, pubkey, hostname, machine_id, " \
-	"enrolled_at, revoked_at, cert_not_after, token_id"
 
 static void
 store_agent_row(sqlite3_stmt *s, struct store_agent *a)
@@ -528,14 +550,13 @@ store_agent_get(struct store *st, const char *id, struct store_agent *out)
 	sqlite3_stmt	*s;
 	int		 rc;
 
-	if (sqlite3_prepare_v2(st->db, "SELECT " AGENT_COLUMNS " FROM agents "
-	    "WHERE id = ?", -1, &s, NULL) != SQLITE_OK)
-		return store_fail(st, "agent_get");
+	if ((s = store_stmt(st, S_AGENT_GET)) == NULL)
+		return STORE_ERROR;
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
 		store_agent_row(s, out);
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	if (rc == SQLITE_ROW)
 		return STORE_OK;
 	return rc == SQLITE_DONE ? STORE_NOT_FOUND : store_fail(st,
