@@ -1202,6 +1202,8 @@ run_timed(const char *label, size_t docavg, size_t envavg)
 	double		 dcpu0, scpu0, dcpu, scpu, secs, rate;
 	size_t		 i;
 
+	/* For whoever profiles the daemon: the timed part starts now. */
+	fprintf(stderr, "bench-ingest: %s: timed phase starts\n", label);
 	phase_init(&ph, label, bench.nconns, 0);
 	for (i = 0; i < ph.nconns; i++)
 		conn_start(&ph.conns[i]);
