@@ -6,7 +6,6 @@
 #include "config.h"
 #endif
 
-#include <dirent.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -20,26 +19,12 @@
 #include "agent-state.h"
 #include "ca.h"
 #include "cmd.h"
+#include "fileio.h"
 #include "jsonutil.h"
 #include "log.h"
 #include "spool.h"
 #include "timefmt.h"
 #include "xmalloc.h"
-
-static int64_t
-status_count_dir(const char *dir)
-{
-	struct dirent	*de;
-	DIR		*d;
-	int64_t		 n = 0;
-
-	if ((d = opendir(dir)) == NULL)
-		return 0;
-	while ((de = readdir(d)) != NULL)
-		n += de->d_name[0] != '.';
-	closedir(d);
-	return n;
-}
 
 static time_t
 status_cert_expiry(struct agent_state *st)
@@ -120,7 +105,7 @@ cmd_status(int argc, char **argv)
 	jsonutil_set_int64(o, "spool_bytes", sp ? (int64_t)spool_bytes(sp) : 0);
 	spool_close(sp);
 	path = agent_state_path(st, AGENT_STATE_REJECTED);
-	jsonutil_set_int64(o, "rejected_count", status_count_dir(path));
+	jsonutil_set_int64(o, "rejected_count", (int64_t)fileio_count_entries(path));
 	free(path);
 
 	if (json)

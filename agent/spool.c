@@ -165,22 +165,32 @@ spool_find(struct spool *sp, uint64_t seq)
 	return -1;
 }
 
+/* The file for seq, written durably (temporary file, fsync, rename,
+ * fsync of the directory); errno kept on failure. */
+static int
+spool_write(struct spool *sp, uint64_t seq, const void *data, size_t len)
+{
+	char	*path = spool_path(sp, seq);
+	int	 rc, saved;
+
+	rc = fileio_write_atomic(path, data, len, 0600);
+	saved = errno;
+	free(path);
+	errno = saved;
+	return rc;
+}
+
 int
 spool_put(struct spool *sp, uint64_t seq, const void *data, size_t len)
 {
-	char	*path;
 	size_t	 i;
 
 	if (spool_find(sp, seq) != -1) {
 		errno = EEXIST;
 		return -1;
 	}
-	path = spool_path(sp, seq);
-	if (fileio_write_atomic(path, data, len, 0600) == -1) {
-		free(path);
+	if (spool_write(sp, seq, data, len) == -1)
 		return -1;
-	}
-	free(path);
 	/* Keep the index sorted; a new seq is almost always the largest. */
 	spool_index_add(sp, seq, len);
 	for (i = sp->n - 1; i > 0 && sp->v[i - 1].seq > seq; i--) {
@@ -239,20 +249,15 @@ spool_remove(struct spool *sp, uint64_t seq)
 int
 spool_replace(struct spool *sp, uint64_t seq, const void *data, size_t len)
 {
-	char	*path;
 	long	 i;
 
 	if ((i = spool_find(sp, seq)) == -1) {
 		errno = ENOENT;
 		return -1;
 	}
-	path = spool_path(sp, seq);
 	/* rename() over the old file: a crash leaves one of the two. */
-	if (fileio_write_atomic(path, data, len, 0600) == -1) {
-		free(path);
+	if (spool_write(sp, seq, data, len) == -1)
 		return -1;
-	}
-	free(path);
 	sp->bytes = sp->bytes - sp->v[i].size + len;
 	sp->v[i].size = len;
 	return 0;

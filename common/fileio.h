@@ -25,4 +25,8 @@ int	fileio_write_atomic(const char *path, const void *data, size_t len,
 /* fsync the directory that holds path. */
 int	fileio_sync_parent(const char *path);
 
+/* Entries of a directory whose names do not start with "."; 0 when it
+ * cannot be read. */
+size_t	fileio_count_entries(const char *dir);
+
 #endif

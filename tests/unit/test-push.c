@@ -13,7 +13,6 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +23,7 @@
 #include "digest.h"
 #include "envelope.h"
 #include "hostroot.h"
+#include "fileio.h"
 #include "jsonutil.h"
 #include "keys.h"
 #include "pipeline.h"
@@ -138,21 +138,6 @@ produce(struct fx *f, uint64_t cap, struct pipeline_result *res)
 {
 	assert_int_equal(pipeline_produce(f->st, f->hr, f->key, f->sp, cap,
 	    res), 0);
-}
-
-static size_t
-count_files(const char *dir)
-{
-	struct dirent	*de;
-	DIR		*d;
-	size_t		 n = 0;
-
-	if ((d = opendir(dir)) == NULL)
-		return 0;
-	while ((de = readdir(d)) != NULL)
-		n += de->d_name[0] != '.';
-	closedir(d);
-	return n;
 }
 
 static void
@@ -289,7 +274,7 @@ test_drain(void **state)
 	assert_int_equal(push_drain(&px), PUSH_DONE);
 	assert_int_equal(px.rejected, 1);
 	assert_int_equal(px.sent, 1);
-	assert_int_equal(count_files(f->rejected), 1);
+	assert_int_equal(fileio_count_entries(f->rejected), 1);
 
 	/* Revoked: stop, keep everything. */
 	produce(f, UINT64_MAX, &res);
