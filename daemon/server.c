@@ -91,6 +91,8 @@ struct server {
 	time_t				 drain_until;
 	int				 draining;
 	int				 commit_scheduled;
+	int				 syncing;	/* a sync job out */
+	int				 stopping;	/* sync inline */
 };
 
 static int	conn_idx = -1;
@@ -375,19 +377,28 @@ server_sync_work(void *arg)
 	j->ok = 1;
 }
 
+static void	server_commit(evutil_socket_t, short, void *);
+
 static void
 server_sync_done(void *arg)
 {
 	struct syncjob	*j = arg;
+	struct server	*srv = j->srv;
 
-	server_answer(j->srv, &j->replies, j->ok);
+	srv->syncing = 0;
+	server_answer(srv, &j->replies, j->ok);
 	free(j);
+	/* What queued up during that fsync goes as the next batch. */
+	if (!TAILQ_EMPTY(&srv->pending))
+		server_commit(-1, 0, srv);
 }
 
 /*
- * The end of a loop iteration's batch: commit (appending to the log, no
- * fsync), then hand the replies to the sync thread, which answers them
- * once the log is on disk.  Meanwhile this thread serves the next batch.
+ * The end of a batch: commit (appending to the log, no fsync), then hand
+ * the replies to the sync thread, which answers them once the log is on
+ * disk.  Meanwhile this thread serves the next batch, which it commits
+ * only when that fsync is done: while the disk is busy, requests gather
+ * into one larger batch (fewer pages written, one fsync).
  */
 static void
 server_commit(evutil_socket_t fd, short ev, void *arg)
@@ -398,6 +409,8 @@ server_commit(evutil_socket_t fd, short ev, void *arg)
 	(void)fd;
 	(void)ev;
 	srv->commit_scheduled = 0;
+	if (srv->syncing && !srv->stopping)
+		return;	/* server_sync_done() commits this batch */
 	if (store_batch_commit(srv->store) != STORE_OK) {
 		server_answer(srv, &srv->pending, 0);
 		return;
@@ -410,6 +423,14 @@ server_commit(evutil_socket_t fd, short ev, void *arg)
 	j->srv = srv;
 	TAILQ_INIT(&j->replies);
 	TAILQ_CONCAT(&j->replies, &srv->pending, entry);
+	if (srv->stopping) {
+		/* The sync thread is gone: sync here. */
+		server_sync_work(j);
+		server_answer(srv, &j->replies, j->ok);
+		free(j);
+		return;
+	}
+	srv->syncing = 1;
 	workers_submit(srv->syncer, server_sync_work, server_sync_done, j);
 }
 
@@ -602,9 +623,10 @@ server_free(struct server *srv)
 	/* Jobs still on workers are answered, then the batch they joined
 	 * is committed, before any connection closes. */
 	workers_stop(srv->workers);
+	srv->stopping = 1;
+	workers_stop(srv->syncer);
 	if (srv->commit_scheduled || !TAILQ_EMPTY(&srv->pending))
 		server_commit(-1, 0, srv);
-	workers_stop(srv->syncer);
 	if (srv->http != NULL)
 		evhttp_free(srv->http);
 	if (srv->commit_ev != NULL)
