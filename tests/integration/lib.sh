@@ -101,9 +101,9 @@ daemon_stop() {
 	kill -TERM "$DPID"
 	wait "$DPID"
 	drc=$?
-	if grep -qE "ERROR: (Address|Leak)Sanitizer|runtime error:" "$DLOG"; then
+	if grep -qE "ERROR: (Address|Leak)Sanitizer|WARNING: ThreadSanitizer|runtime error:" "$DLOG"; then
 		not_ok "exhibitd under the sanitizers"
-		grep -A30 -E "Sanitizer|runtime error:" "$DLOG" | head -60
+		grep -A40 -E "Sanitizer|runtime error:" "$DLOG" | head -80
 	fi
 }
 
