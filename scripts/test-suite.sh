@@ -5,6 +5,8 @@
 #   1. gcc, --enable-debug (warnings are errors, optimised as released):
 #      make check, then the unit tests again under valgrind
 #   2. clang, --enable-debug --enable-sanitizers (ASan + UBSan): make check
+#   2b. clang with ThreadSanitizer: the daemon's tests (worker and sync
+#      threads beside the event loop)
 #   3. clang, --enable-fuzzing: every libFuzzer harness for a short while
 #   4. make distcheck (a release tarball builds and passes from scratch)
 #   5. the benchmarks in tests/bench on build 1 (figures printed, nothing
@@ -67,6 +69,14 @@ EXHIBIT_TEST_QUICK=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	make -C "$src/_build/asan" -j"$jobs" check VERBOSE=1
 report "$src/_build/asan"
+
+echo "=== 2b. clang, ThreadSanitizer: the daemon's threads ($(date +%T))"
+configure_build "$src/_build/tsan" CC=clang CFLAGS="-O1 -g -fsanitize=thread" \
+	LDFLAGS=-fsanitize=thread
+EXHIBIT_TEST_QUICK=1 TSAN_OPTIONS=halt_on_error=1 \
+	make -C "$src/_build/tsan" -j"$jobs" check VERBOSE=1 \
+	TESTS='tests/integration/http-ingest.sh tests/integration/pipeline.sh'
+report "$src/_build/tsan"
 
 echo "=== 3. libFuzzer harnesses, ${fuzz_seconds}s each ($(date +%T))"
 configure_build "$src/_build/fuzz" CC=clang --enable-fuzzing
