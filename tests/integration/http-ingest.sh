@@ -229,9 +229,33 @@ for ((i = 0; i < 50; i++)); do
 done
 curl -sf --cacert "$CA" "$URL/healthz" >/dev/null && ok "served again once connections close" || not_ok "still refused"
 
-# --- restart ------------------------------------------------------------------
-daemon_stop
+# --- SIGTERM with a request in flight, then a restart ------------------------
+# Half the body, SIGTERM, the other half: the daemon stops accepting but
+# finishes this request (stored, acknowledged) before it exits.
+doc "$A" 5 >"$TMP/d5"
+sign a "$TMP/d5" "$TMP/e5"
+len=$(stat -c %s "$TMP/e5")
+half=$((len / 2))
+{
+	printf 'POST /v1/evidence HTTP/1.1\r\nHost: 127.0.0.1\r\n'
+	printf 'Content-Type: application/vnd.dsse.envelope+json\r\n'
+	printf 'Content-Length: %s\r\nConnection: close\r\n\r\n' "$len"
+	head -c "$half" "$TMP/e5"
+	sleep 1
+	kill -TERM "$DPID"
+	sleep 0.5
+	tail -c +$((half + 1)) "$TMP/e5"
+	sleep 1
+} | timeout 20 openssl s_client -quiet -connect "127.0.0.1:$PORT" \
+    -cert "$TMP/a.pem" -key "$TMP/a.key" -CAfile "$CA" >"$TMP/inflight" 2>/dev/null
+grep -q "^HTTP/1.1 201" "$TMP/inflight" && ok "a request in flight at SIGTERM is finished (201)" ||
+    not_ok "in-flight request: $(head -1 "$TMP/inflight")"
+curl -s --max-time 2 --cacert "$CA" "$URL/healthz" >/dev/null && not_ok "still accepting after SIGTERM" ||
+    ok "no new connections after SIGTERM"
+daemon_wait
 [[ $drc == 0 ]] && ok "exhibitd exits 0 on SIGTERM" || not_ok "exit $drc on SIGTERM"
+[[ $(sql "SELECT count(*) FROM evidence WHERE agent_id = '$A' AND seq = 5") == 1 ]] &&
+    ok "the in-flight envelope is stored" || not_ok "seq 5 not stored"
 grep -qF "stopped" "$LOG" && ok "it logs its stop" || not_ok "no stop in log"
 daemon_start "$LOG" || exit 1
 push a "$TMP/e1"
@@ -241,10 +265,10 @@ sign a "$TMP/d4" "$TMP/e4"
 push a "$TMP/e4"
 [[ $status == 201 ]] && ok "and new evidence is stored" || not_ok "after restart: $status $body"
 n=$(sql "SELECT group_concat(seq) FROM (SELECT seq FROM evidence WHERE agent_id = '$A' ORDER BY seq)")
-[[ $n == "1,2,4" ]] && ok "stored seqs 1,2,4" || not_ok "stored seqs $n"
+[[ $n == "1,2,4,5" ]] && ok "stored seqs 1,2,4,5" || not_ok "stored seqs $n"
 run "$top_builddir/exhibitctl" -f "$DCONF" evidence list --agent "$A"
 expect_rc 0 "evidence list"
-[[ $(grep -c "$A" <<<"$out") == 3 ]] && ok "evidence list shows agent a's three documents" || not_ok "evidence list: $out"
+[[ $(grep -c "$A" <<<"$out") == 4 ]] && ok "evidence list shows agent a's four documents" || not_ok "evidence list: $out"
 id1=$(grep -o '"evidence_id":[0-9]*' <<<"$first" | cut -d: -f2)
 run "$top_builddir/exhibitctl" -f "$DCONF" evidence show "$id1"
 expect_rc 0 "evidence show"

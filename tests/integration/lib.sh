@@ -99,6 +99,11 @@ daemon_start() {
 # report in the daemon's log (leaks are reported at exit) fails the test.
 daemon_stop() {
 	kill -TERM "$DPID"
+	daemon_wait
+}
+
+# daemon_wait: wait for a daemon already told to stop.
+daemon_wait() {
 	wait "$DPID"
 	drc=$?
 	if grep -qE "ERROR: (Address|Leak)Sanitizer|WARNING: ThreadSanitizer|runtime error:" "$DLOG"; then
