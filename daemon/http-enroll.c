@@ -74,6 +74,25 @@ http_member(struct http_req *hr, struct json_object *obj, const char *key,
 	return s;
 }
 
+static const char *
+http_token_problem(enum store_status rs)
+{
+	switch (rs) {
+	case STORE_EXPIRED:
+		return "the enrollment token has expired; create a new one "
+		    "with exhibitctl token create --role enroll";
+	case STORE_USED_UP:
+		return "the enrollment token has been used as many times as "
+		    "it allows (--uses)";
+	case STORE_REVOKED:
+		return "the enrollment token was revoked";
+	case STORE_WRONG_ROLE:
+		return "that token is not an enrollment token (--role enroll)";
+	default:
+		return "unknown enrollment token";
+	}
+}
+
 void
 http_enroll(struct http_req *hr)
 {
@@ -83,6 +102,7 @@ http_enroll(struct http_req *hr)
 	const char		*token, *pubpem, *hostname, *machine_id;
 	unsigned char		 hash[STORE_HASH_LEN];
 	EVP_PKEY		*key = NULL;
+	enum store_status	 rs;
 	char			*pem = NULL, *capem, err[256];
 
 	memset(&agent, 0, sizeof(agent));
@@ -117,7 +137,7 @@ http_enroll(struct http_req *hr)
 
 	if (http_batch(hr) == -1)
 		goto out;
-	switch (store_enroll(hr->store, hash, hr->now, &agent, &tok)) {
+	switch ((rs = store_enroll(hr->store, hash, hr->now, &agent, &tok))) {
 	case STORE_OK:
 		break;
 	case STORE_EXISTS:
@@ -128,9 +148,8 @@ http_enroll(struct http_req *hr)
 		http_refuse(hr, 503, "busy", "the store failed; retry later");
 		goto out;
 	default:
-		http_refuse(hr, 401, "bad_token", "the enrollment token is "
-		    "unknown, expired, used up, revoked, or not an enrollment "
-		    "token");
+		/* Saying which is safe: only the token's holder can ask. */
+		http_refuse(hr, 401, "bad_token", "%s", http_token_problem(rs));
 		goto out;
 	}
 	body = json_object_new_object();

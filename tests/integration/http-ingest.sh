@@ -72,6 +72,17 @@ post /v1/enroll "$TMP/partial"
 expect_refusal 400 bad_request "enroll without a public key"
 enroll bogus "exh_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
 expect_refusal 401 bad_token "enroll with an unknown token"
+grep -qF "unknown enrollment token" <<<"$body" && ok "and says the token is unknown" || not_ok "message: $body"
+admin=$(grep -o 'exh_[A-Za-z0-9_-]*' "$TMP/init.out" | head -1)
+enroll bogus "$admin"
+expect_refusal 401 bad_token "enroll with the admin token"
+grep -qF "not an enrollment token" <<<"$body" && ok "and says it is not an enrollment token" || not_ok "message: $body"
+short=$("$top_builddir/exhibitctl" -f "$DCONF" token create --role enroll --expires 1s |
+    grep -o 'exh_[A-Za-z0-9_-]*' | head -1)
+sleep 1.2
+enroll bogus "$short"
+expect_refusal 401 bad_token "enroll with an expired token"
+grep -qF "has expired" <<<"$body" && ok "and says it has expired" || not_ok "message: $body"
 enroll bogus "secret"
 expect_refusal 401 bad_token "enroll with something that is not a token"
 n=$(sql "SELECT count(*) FROM agents")
@@ -89,7 +100,8 @@ enroll b "$tok"
 B=$(cat "$TMP/b.id")
 enroll c "$tok"
 expect_refusal 401 bad_token "a third enrollment with a two-use token"
-uses=$(sql "SELECT uses_left FROM tokens WHERE role = 'enroll'")
+grep -qF "used as many times" <<<"$body" && ok "and says it is used up" || not_ok "message: $body"
+uses=$(sql "SELECT uses_left FROM tokens WHERE role = 'enroll' AND expires_at = 0")
 [[ $uses == 0 ]] && ok "the token is used up" || not_ok "uses_left $uses"
 
 # --- evidence documents -----------------------------------------------------
