@@ -18,6 +18,7 @@
 
 #include "agent-state.h"
 #include "fileio.h"
+#include "tmpdir.h"
 #include "xmalloc.h"
 
 static char	dir[64];
@@ -32,11 +33,8 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	char	*cmd = xasprintf("rm -rf %s", dir);
-	int	 rc = system(cmd);
-
-	free(cmd);
-	return rc == 0 ? 0 : -1;
+	(void)state;
+	return tmpdir_remove(dir);
 }
 
 static struct agent_state *

@@ -20,6 +20,7 @@
 
 #include "ca.h"
 #include "keys.h"
+#include "tmpdir.h"
 #include "xmalloc.h"
 
 static char	tmpdir[64];
@@ -34,11 +35,8 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	char	*cmd = xasprintf("rm -rf %s", tmpdir);
-	int	 rc = system(cmd);
-
-	free(cmd);
-	return rc == 0 ? 0 : -1;
+	(void)state;
+	return tmpdir_remove(tmpdir);
 }
 
 static void

@@ -25,6 +25,7 @@
 #include "envelope.h"
 #include "jsonutil.h"
 #include "keys.h"
+#include "tmpdir.h"
 #include "xmalloc.h"
 
 #define TYPE	ENVELOPE_EVIDENCE_TYPE
@@ -41,11 +42,8 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	char	*cmd = xasprintf("rm -rf %s", tmpdir);
-	int	 rc = system(cmd);
-
-	free(cmd);
-	return rc == 0 ? 0 : -1;
+	(void)state;
+	return tmpdir_remove(tmpdir);
 }
 
 static void

@@ -25,6 +25,7 @@
 #include "ingest.h"
 #include "keys.h"
 #include "store.h"
+#include "tmpdir.h"
 #include "xmalloc.h"
 
 #define NOW	1795000000	/* 2026-11-18T11:06:40Z */
@@ -78,7 +79,6 @@ static int
 teardown(void **state)
 {
 	struct fx	*f = *state;
-	char		*cmd = xasprintf("rm -rf %s", f->dir);
 	int		 rc;
 
 	store_close(f->st);
@@ -87,10 +87,9 @@ teardown(void **state)
 	EVP_PKEY_free(f->other);
 	store_agent_clear(&f->agent);
 	store_agent_clear(&f->agent2);
-	rc = system(cmd);
-	free(cmd);
+	rc = tmpdir_remove(f->dir);
 	free(f);
-	return rc == 0 ? 0 : -1;
+	return rc;
 }
 
 /* Rows in a table, through a connection of our own. */

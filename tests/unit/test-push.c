@@ -29,6 +29,7 @@
 #include "pipeline.h"
 #include "push.h"
 #include "spool.h"
+#include "tmpdir.h"
 #include "xmalloc.h"
 
 int	__wrap_client_request(struct client *, const char *, const char *,
@@ -116,10 +117,8 @@ static int
 teardown(void **state)
 {
 	struct fx	*f = *state;
-	char		*cmd = xasprintf("rm -rf %s", f->sd);
-	int		 rc = system(cmd);
+	int		 rc = tmpdir_remove(f->sd);
 
-	free(cmd);
 	spool_close(f->sp);
 	agent_state_close(f->st);
 	hostroot_free(f->hr);
@@ -130,7 +129,7 @@ teardown(void **state)
 	free(f);
 	free(last_body);
 	last_body = NULL;
-	return rc == 0 ? 0 : -1;
+	return rc;
 }
 
 static void

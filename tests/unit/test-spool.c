@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "spool.h"
+#include "tmpdir.h"
 #include "xmalloc.h"
 
 static char	dir[64];
@@ -37,11 +38,8 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	char	*cmd = xasprintf("rm -rf %s", dir);
-	int	 rc = system(cmd);
-
-	free(cmd);
-	return rc == 0 ? 0 : -1;
+	(void)state;
+	return tmpdir_remove(dir);
 }
 
 /* A recognisable body for seq: its own number repeated, so a torn or

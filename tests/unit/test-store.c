@@ -18,6 +18,7 @@
 
 #include "store.h"
 #include "token.h"
+#include "tmpdir.h"
 #include "xmalloc.h"
 
 static char	dir[64];
@@ -37,13 +38,8 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	char	*cmd = xasprintf("rm -rf %s", dir);
-	int	 rc;
-
 	store_close(*state);
-	rc = system(cmd);
-	free(cmd);
-	return rc == 0 ? 0 : -1;
+	return tmpdir_remove(dir);
 }
 
 static struct store_token
