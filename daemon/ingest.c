@@ -170,8 +170,9 @@ json_value_end(const char *p, const char *end)
 }
 
 /*
- * Call fn for each member of the object at *pp: key as written (between
- * the quotes) and value span.  Returns past the object, or NULL.
+ * Call fn for each member of the object at p: the key as written
+ * (between the quotes) and the value's span.  0, or -1 when p holds no
+ * object or fn refused.
  */
 static int
 json_members(const char *p, const char *end,

@@ -2,7 +2,7 @@
  * Evidence ingest, apart from HTTP: one envelope from an authenticated
  * agent in, a receipt or a refusal out.  A refusal changes no stored
  * evidence (a security event may be recorded).  Writes join the store's
- * open batch; the caller acknowledges only after the batch commits.
+ * open batch; the caller acknowledges only once the batch is durable.
  */
 #ifndef EXHIBIT_INGEST_H
 #define EXHIBIT_INGEST_H
