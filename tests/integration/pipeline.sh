@@ -80,6 +80,40 @@ run ag b run --once
 [[ $(stored "$B") == 1,2 ]] && ok "agent b pushes after the restart" || not_ok "b stored $(stored "$B")"
 [[ $(sql "SELECT count(*) FROM sections") == "$nsec" ]] && ok "sections grow with change, not with time" || not_ok "sections $nsec -> $(sql "SELECT count(*) FROM sections")"
 
+# --- renewal at half-life -----------------------------------------------------
+# Agent a's certificate replaced by one the daemon's CA signed long ago
+# that expires within the hour: past its half-life, the next run renews.
+mkdir "$TMP/oldca" "$TMP/oldca/new"
+: >"$TMP/oldca/index.txt"
+echo 01 >"$TMP/oldca/serial"
+cat >"$TMP/oldca/ca.cnf" <<CNF
+[ca]
+default_ca = old
+[old]
+database = $TMP/oldca/index.txt
+new_certs_dir = $TMP/oldca/new
+serial = $TMP/oldca/serial
+default_md = default
+policy = anything
+unique_subject = no
+[anything]
+commonName = supplied
+CNF
+openssl req -new -key "$TMP/a/agent.key" -subj "/CN=$A" -out "$TMP/oldca/a.csr" 2>/dev/null
+openssl ca -batch -config "$TMP/oldca/ca.cnf" -cert "$CA" -keyfile "$DSTATE/ca.key" \
+    -in "$TMP/oldca/a.csr" -out "$TMP/a/agent.pem" -notext \
+    -startdate 20250101000000Z -enddate "$(date -u -d '+1 hour' +%Y%m%d%H%M%SZ)" >/dev/null 2>&1
+old_end=$(openssl x509 -in "$TMP/a/agent.pem" -noout -enddate)
+run ag a run --once
+expect_rc 0 "run --once with a certificate past its half-life"
+expect_in err "renew: a new client certificate" "the agent renews it"
+new_end=$(openssl x509 -in "$TMP/a/agent.pem" -noout -enddate)
+[[ $new_end != "$old_end" ]] && openssl verify -CAfile "$CA" "$TMP/a/agent.pem" >/dev/null 2>&1 &&
+    ok "the new certificate replaces it ($new_end)" || not_ok "certificate not renewed: $old_end / $new_end"
+exp=$(sql "SELECT cert_not_after - strftime('%s', 'now') FROM agents WHERE id = '$A'")
+((exp > 6 * 86400)) && ok "the daemon records the new expiry" || not_ok "cert_not_after in $exp s"
+[[ $(stored "$A") == 1,2,3,4 ]] && ok "and the run's document went with it" || not_ok "stored $(stored "$A")"
+
 # --- crash safety: the daemon killed mid-burst --------------------------------
 run "$top_builddir/tests/tools/spool-fill" "$TMP/a" "$FIX/debian12-hardened" "$BURST"
 expect_rc 0 "$BURST envelopes spooled"
