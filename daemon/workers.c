@@ -34,6 +34,7 @@ struct workers {
 	pthread_t		*threads;
 	size_t			 nthreads;
 	size_t			 pending;	/* loop thread only */
+	size_t			 idle;		/* workers waiting for a job */
 	int			 quit;
 };
 
@@ -45,8 +46,11 @@ workers_main(void *arg)
 
 	pthread_mutex_lock(&w->mtx);
 	for (;;) {
-		while (TAILQ_EMPTY(&w->todo) && !w->quit)
+		while (TAILQ_EMPTY(&w->todo) && !w->quit) {
+			w->idle++;
 			pthread_cond_wait(&w->cond, &w->mtx);
+			w->idle--;
+		}
 		if ((j = TAILQ_FIRST(&w->todo)) == NULL)
 			break;	/* quitting with nothing left */
 		TAILQ_REMOVE(&w->todo, j, entry);
@@ -115,7 +119,9 @@ workers_submit(struct workers *w, void (*work)(void *), void (*done)(void *),
 	w->pending++;
 	pthread_mutex_lock(&w->mtx);
 	TAILQ_INSERT_TAIL(&w->todo, j, entry);
-	pthread_cond_signal(&w->cond);
+	/* Busy workers take the next job without being woken. */
+	if (w->idle > 0)
+		pthread_cond_signal(&w->cond);
 	pthread_mutex_unlock(&w->mtx);
 }
 
