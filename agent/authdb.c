@@ -34,14 +34,22 @@
 #define AUTHDB_PAM_MAX_RULES	4096
 #define AUTHDB_PAM_MAX_LOADS	1024
 
+/* Records of one file by name: sorted by name, then line, so that a
+ * lookup finds the first line for a name, as getpwnam() does. */
+struct authdb_index {
+	const char	*name;
+	size_t		 line;
+	const void	*rec;
+};
+
 struct authdb_passwd_cache {
 	struct authdb_passwd	 db;
-	struct authdb_user	**byname;	/* sorted by name, then line */
+	struct authdb_index	*byname;
 };
 
 struct authdb_shadow_cache {
 	struct authdb_shadow	 db;
-	struct authdb_shadow_ent **byname;
+	struct authdb_index	*byname;
 };
 
 struct authdb_group_cache {
@@ -189,27 +197,37 @@ authdb_nis_line(struct section *s, const char *path, size_t lineno,
 }
 
 static int
-authdb_user_cmp(const void *a, const void *b)
+authdb_index_cmp(const void *a, const void *b)
 {
-	const struct authdb_user	*ua = *(struct authdb_user *const *)a;
-	const struct authdb_user	*ub = *(struct authdb_user *const *)b;
+	const struct authdb_index	*ia = a, *ib = b;
 	int				 c;
 
-	if ((c = strcmp(ua->name, ub->name)) != 0)
+	if ((c = strcmp(ia->name, ib->name)) != 0)
 		return c;
-	return ua->line < ub->line ? -1 : ua->line > ub->line;
+	return ia->line < ib->line ? -1 : ia->line > ib->line;
 }
 
-static int
-authdb_shadow_cmp(const void *a, const void *b)
+static void
+authdb_index_sort(struct authdb_index *v, size_t n)
 {
-	const struct authdb_shadow_ent	*ea = *(struct authdb_shadow_ent *const *)a;
-	const struct authdb_shadow_ent	*eb = *(struct authdb_shadow_ent *const *)b;
-	int				 c;
+	if (n > 0)
+		qsort(v, n, sizeof(*v), authdb_index_cmp);
+}
 
-	if ((c = strcmp(ea->name, eb->name)) != 0)
-		return c;
-	return ea->line < eb->line ? -1 : ea->line > eb->line;
+/* The record of name's first line, or NULL. */
+static const void *
+authdb_index_find(const struct authdb_index *v, size_t n, const char *name)
+{
+	size_t	lo = 0, hi = n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (strcmp(v[mid].name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && strcmp(v[lo].name, name) == 0 ? v[lo].rec : NULL;
 }
 
 /*
@@ -301,10 +319,9 @@ authdb_passwd_load(struct section *priv, const void *arg)
 	}
 	c->byname = xcalloc(c->db.count + 1, sizeof(*c->byname));
 	for (i = 0; i < c->db.count; i++)
-		c->byname[i] = &c->db.users[i];
-	if (c->db.count > 0)
-		qsort(c->byname, c->db.count, sizeof(*c->byname),
-		    authdb_user_cmp);
+		c->byname[i] = (struct authdb_index){ c->db.users[i].name,
+		    c->db.users[i].line, &c->db.users[i] };
+	authdb_index_sort(c->byname, c->db.count);
 	return c;
 }
 
@@ -325,20 +342,9 @@ const struct authdb_user *
 authdb_user_find(const struct authdb_passwd *db, const char *name)
 {
 	const struct authdb_passwd_cache *c;
-	size_t				 lo = 0, hi, mid;
 
 	c = (const struct authdb_passwd_cache *)(const void *)db;
-	hi = db->count;
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (strcmp(c->byname[mid]->name, name) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < db->count && strcmp(c->byname[lo]->name, name) == 0)
-		return c->byname[lo];
-	return NULL;
+	return authdb_index_find(c->byname, db->count, name);
 }
 
 /* A numeric shadow field: empty or negative is "not set". */
@@ -448,10 +454,9 @@ authdb_shadow_load(struct section *priv, const void *arg)
 	}
 	c->byname = xcalloc(c->db.count + 1, sizeof(*c->byname));
 	for (i = 0; i < c->db.count; i++)
-		c->byname[i] = &c->db.ents[i];
-	if (c->db.count > 0)
-		qsort(c->byname, c->db.count, sizeof(*c->byname),
-		    authdb_shadow_cmp);
+		c->byname[i] = (struct authdb_index){ c->db.ents[i].name,
+		    c->db.ents[i].line, &c->db.ents[i] };
+	authdb_index_sort(c->byname, c->db.count);
 	return c;
 }
 
@@ -469,20 +474,9 @@ const struct authdb_shadow_ent *
 authdb_shadow_find(const struct authdb_shadow *db, const char *name)
 {
 	const struct authdb_shadow_cache *c;
-	size_t				 lo = 0, hi, mid;
 
 	c = (const struct authdb_shadow_cache *)(const void *)db;
-	hi = db->count;
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (strcmp(c->byname[mid]->name, name) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < db->count && strcmp(c->byname[lo]->name, name) == 0)
-		return c->byname[lo];
-	return NULL;
+	return authdb_index_find(c->byname, db->count, name);
 }
 
 /* group(5): name, password, gid, and a comma-separated member list that
