@@ -532,9 +532,14 @@ pkgdb_find(const struct pkgdb *db, const char *name)
 int
 pkgdb_version_cmp(const struct pkgdb *db, const char *a, const char *b)
 {
-	if (db->format == PKGDB_RPM)
+	switch (db->format) {
+	case PKGDB_RPM:
 		return version_cmp_rpm(a, b);
-	/* apk's own ordering arrives with the rule engine; dpkg's handles
-	 * the common numeric cases of apk versions the same way. */
-	return version_cmp_dpkg(a, b);
+	case PKGDB_APK:
+		/* Not dpkg's: that puts "_rc1" after the release and
+		 * "-r0" level with none. */
+		return version_cmp_apk(a, b);
+	default:
+		return version_cmp_dpkg(a, b);
+	}
 }

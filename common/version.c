@@ -6,7 +6,9 @@
  * string, and letters sort before other characters.  The rpm ordering
  * follows rpmvercmp() as rpm documents it: alphanumeric segments compared
  * one by one, numbers as numbers, a numeric segment newer than an alpha
- * one, "~" and "^" as special separators.
+ * one, "~" and "^" as special separators.  The apk ordering follows the
+ * grammar apk-tools' version.c tokenizes, N{.N}[a-z]{_suffix[N]}[~hex]
+ * [-rN], and its rule for where two versions part ways.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -247,4 +249,237 @@ version_cmp_rpm(const char *a, const char *b)
 	free(ea.buf);
 	free(eb.buf);
 	return r;
+}
+
+/*
+ * apk.  A version is a sequence of tokens of these kinds, each kind only
+ * after the ones before it in this list (a suffix may repeat).  The list
+ * order is also the ordering where two versions part ways with tokens of
+ * different kinds: the later kind is the older version ("1.2.3" newer
+ * than "1.2a" newer than "1.2_p1" newer than "1.2-r1" newer than "1.2"),
+ * except that a pre-release suffix is older than whatever the other has
+ * there, even its end ("1.2_rc1" older than "1.2").
+ */
+enum apk_kind {
+	APK_INITIAL,		/* the leading number */
+	APK_DIGIT,		/* ".N" */
+	APK_LETTER,		/* one of a-z, after a number */
+	APK_SUFFIX,		/* "_rc" */
+	APK_SUFFIX_NO,		/* its number, "_rc1" */
+	APK_HASH,		/* "~" and lower-case hex, a commit */
+	APK_REVISION,		/* "-rN" */
+	APK_END,
+	APK_INVALID,
+};
+
+/* In order; "" stands for no suffix, so that an index below it is a
+ * pre-release. */
+static const char *const apk_suffixes[] = {
+	"alpha", "beta", "pre", "rc", "", "cvs", "svn", "git", "hg", "p",
+};
+#define APK_RELEASE	4
+
+struct apk_token {
+	enum apk_kind	 kind;
+	int		 suffix;	/* APK_SUFFIX: index in apk_suffixes */
+	const char	*val;		/* digits, letter or hash */
+	size_t		 len;
+};
+
+static size_t
+apk_span(const char *s, int hex)
+{
+	size_t	n = 0;
+
+	/* ASCII ranges, not <ctype.h>, which would follow the locale. */
+	while ((s[n] >= '0' && s[n] <= '9') ||
+	    (hex && s[n] >= 'a' && s[n] <= 'f'))
+		n++;
+	return n;
+}
+
+static void
+apk_digits(struct apk_token *t, const char **p, enum apk_kind kind)
+{
+	t->val = *p;
+	t->len = apk_span(*p, 0);
+	t->kind = t->len > 0 ? kind : APK_INVALID;
+	*p += t->len;
+}
+
+static void
+apk_suffix(struct apk_token *t, const char **p)
+{
+	size_t	len = 0, i;
+
+	while ((*p)[len] >= 'a' && (*p)[len] <= 'z')
+		len++;
+	t->kind = APK_INVALID;
+	for (i = 0; i < sizeof(apk_suffixes) / sizeof(apk_suffixes[0]);
+	    i++) {
+		/* Whole names only: "_p" is not a prefix of "_pre". */
+		if (i != APK_RELEASE && strlen(apk_suffixes[i]) == len &&
+		    strncmp(*p, apk_suffixes[i], len) == 0) {
+			t->kind = APK_SUFFIX;
+			t->suffix = (int)i;
+			break;
+		}
+	}
+	*p += len;
+}
+
+/* The token after t, of which t holds the previous one. */
+static void
+apk_next(struct apk_token *t, const char **p)
+{
+	const char	*s = *p;
+
+	if (*s >= 'a' && *s <= 'z') {
+		if (t->kind > APK_DIGIT)
+			goto invalid;
+		t->kind = APK_LETTER;
+		t->val = s;
+		t->len = 1;
+		*p = s + 1;
+		return;
+	}
+	switch (*s) {
+	case '\0':
+		t->kind = APK_END;
+		return;
+	case '.':
+		if (t->kind > APK_DIGIT)
+			goto invalid;
+		*p = s + 1;
+		apk_digits(t, p, APK_DIGIT);
+		return;
+	case '_':
+		if (t->kind > APK_SUFFIX_NO)
+			goto invalid;
+		*p = s + 1;
+		apk_suffix(t, p);
+		return;
+	case '~':
+		if (t->kind >= APK_HASH)
+			goto invalid;
+		t->val = s + 1;
+		t->len = apk_span(t->val, 1);
+		t->kind = t->len > 0 ? APK_HASH : APK_INVALID;
+		*p = t->val + t->len;
+		return;
+	case '-':
+		if (t->kind >= APK_REVISION || s[1] != 'r')
+			goto invalid;
+		*p = s + 2;
+		apk_digits(t, p, APK_REVISION);
+		return;
+	default:
+		/* Digits run to their end, so a digit here follows a
+		 * letter or a suffix: only a suffix may be numbered. */
+		if (*s >= '0' && *s <= '9' && t->kind == APK_SUFFIX) {
+			apk_digits(t, p, APK_SUFFIX_NO);
+			return;
+		}
+		break;
+	}
+invalid:
+	t->kind = APK_INVALID;
+}
+
+static int
+apk_valid(const char *v)
+{
+	struct apk_token	t;
+
+	apk_digits(&t, &v, APK_INITIAL);
+	while (t.kind < APK_END)
+		apk_next(&t, &v);
+	return t.kind == APK_END;
+}
+
+/* Digit strings by numeric value, whatever their length. */
+static int
+apk_number_cmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+	int	r;
+
+	while (alen > 1 && *a == '0') {
+		a++;
+		alen--;
+	}
+	while (blen > 1 && *b == '0') {
+		b++;
+		blen--;
+	}
+	if (alen != blen)
+		return alen < blen ? -1 : 1;
+	r = memcmp(a, b, alen);
+	return r < 0 ? -1 : r > 0;
+}
+
+static int
+apk_string_cmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+	int	r;
+
+	r = memcmp(a, b, alen < blen ? alen : blen);
+	if (r == 0 && alen != blen)
+		return alen < blen ? -1 : 1;
+	return r < 0 ? -1 : r > 0;
+}
+
+/* Two tokens of the same kind. */
+static int
+apk_token_cmp(const struct apk_token *a, const struct apk_token *b)
+{
+	switch (a->kind) {
+	case APK_DIGIT:
+		/* Gentoo's rule: "1.02" is older than "1.1". */
+		if (a->val[0] == '0' || b->val[0] == '0')
+			return apk_string_cmp(a->val, a->len, b->val, b->len);
+		return apk_number_cmp(a->val, a->len, b->val, b->len);
+	case APK_INITIAL:
+	case APK_SUFFIX_NO:
+	case APK_REVISION:
+		return apk_number_cmp(a->val, a->len, b->val, b->len);
+	case APK_LETTER:
+		return a->val[0] < b->val[0] ? -1 : a->val[0] > b->val[0];
+	case APK_SUFFIX:
+		return a->suffix < b->suffix ? -1 : a->suffix > b->suffix;
+	default:
+		/* APK_HASH: a commit has no order but a stable one. */
+		return apk_string_cmp(a->val, a->len, b->val, b->len);
+	}
+}
+
+int
+version_cmp_apk(const char *a, const char *b)
+{
+	struct apk_token	ta, tb;
+	int			va, vb, r;
+
+	va = apk_valid(a);
+	vb = apk_valid(b);
+	if (!va || !vb) {
+		if (va != vb)
+			return va ? -1 : 1;
+		r = strcmp(a, b);
+		return r < 0 ? -1 : r > 0;
+	}
+	apk_digits(&ta, &a, APK_INITIAL);
+	apk_digits(&tb, &b, APK_INITIAL);
+	while (ta.kind == tb.kind && ta.kind < APK_END) {
+		if ((r = apk_token_cmp(&ta, &tb)) != 0)
+			return r;
+		apk_next(&ta, &a);
+		apk_next(&tb, &b);
+	}
+	/* Both valid, so both ended or they parted ways here. */
+	if (ta.kind == tb.kind)
+		return 0;
+	if (ta.kind == APK_SUFFIX && ta.suffix < APK_RELEASE)
+		return -1;
+	if (tb.kind == APK_SUFFIX && tb.suffix < APK_RELEASE)
+		return 1;
+	return ta.kind > tb.kind ? -1 : 1;
 }
