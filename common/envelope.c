@@ -193,3 +193,28 @@ out:
 	json_object_put(env);
 	return st;
 }
+
+int
+envelope_payload_unverified(const char *text, size_t textlen,
+    unsigned char **payload, size_t *len, char *err, size_t errlen)
+{
+	struct json_object	*env;
+	const char		*b64;
+	char			 jerr[128];
+	int			 rc = -1;
+
+	*payload = NULL;
+	*len = 0;
+	if ((env = jsonutil_parse(text, textlen, jerr, sizeof(jerr))) == NULL) {
+		snprintf(err, errlen, "envelope is not valid JSON: %s", jerr);
+		return -1;
+	}
+	if (jsonutil_get_string(env, "payload", &b64) == -1)
+		snprintf(err, errlen, "envelope has no string member payload");
+	else if (base64_decode(b64, strlen(b64), payload, len) == -1)
+		snprintf(err, errlen, "payload is not base64");
+	else
+		rc = 0;
+	json_object_put(env);
+	return rc;
+}

@@ -47,4 +47,13 @@ enum envelope_status envelope_verify_keyid(const char *text, size_t textlen,
 		    unsigned char **payload, size_t *len, char *err,
 		    size_t errlen);
 
+/*
+ * The payload of an envelope whose signature was checked before (stored
+ * evidence) or cannot be (offline, without the key): decoded, never
+ * trusted more than its source.  0, or -1 with a sentence in err.
+ */
+int		 envelope_payload_unverified(const char *text, size_t textlen,
+		    unsigned char **payload, size_t *len, char *err,
+		    size_t errlen);
+
 #endif

@@ -143,6 +143,22 @@ jsonutil_parse(const char *buf, size_t len, char *err, size_t errlen)
 	return obj;
 }
 
+size_t
+jsonutil_error_line(const char *buf, size_t len, const char *err)
+{
+	const char	*p;
+	size_t		 off, i, line = 1;
+
+	/* Every message jsonutil_parse() writes about a place ends so. */
+	if ((p = strstr(err, "at offset ")) == NULL ||
+	    sscanf(p, "at offset %zu", &off) != 1)
+		return 0;
+	for (i = 0; i < off && i < len; i++)
+		if (buf[i] == '\n')
+			line++;
+	return line;
+}
+
 static int
 jsonutil_get(struct json_object *obj, const char *key, json_type type,
     struct json_object **out)

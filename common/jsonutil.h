@@ -18,6 +18,11 @@
 struct json_object *jsonutil_parse(const char *buf, size_t len,
 	    char *err, size_t errlen);
 
+/* The line (1-based) of buf that the offset an error from jsonutil_parse()
+ * names lies on, for messages about files people edit; 0 when the error
+ * names no offset. */
+size_t	jsonutil_error_line(const char *buf, size_t len, const char *err);
+
 /* Typed member access: 0 and *out set, or -1 when the member is missing
  * or has another type. */
 int	jsonutil_get_string(struct json_object *, const char *key,

@@ -8,6 +8,7 @@
 
 #include <ctype.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <string.h>
 #include <time.h>
@@ -166,4 +167,18 @@ time_t
 timefmt_now(void)
 {
 	return time(NULL);
+}
+
+int
+timefmt_parse_when(const char *s, time_t *out)
+{
+	char	buf[32];
+
+	if (timefmt_parse_rfc3339(s, out) == 0)
+		return 0;
+	/* A bare date: the same parser on its midnight. */
+	if (strlen(s) != 10 || strchr(s, 'T') != NULL || strchr(s, 't') != NULL)
+		return -1;
+	snprintf(buf, sizeof(buf), "%sT00:00:00Z", s);
+	return timefmt_parse_rfc3339(buf, out);
 }

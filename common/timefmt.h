@@ -17,6 +17,10 @@ char	*timefmt_rfc3339(time_t t, char *buf, size_t len);
  * which is dropped).  Returns 0, or -1 when s is not exactly one. */
 int	 timefmt_parse_rfc3339(const char *s, time_t *out);
 
+/* A point in time as people type it: an RFC 3339 date-time, or a date
+ * "YYYY-MM-DD" meaning its first second (UTC).  0 or -1. */
+int	 timefmt_parse_when(const char *s, time_t *out);
+
 /* Parse a duration: a number of seconds, or one or more <number><unit>
  * groups with units s, m, h, d, w ("90", "15m", "1h30m").  Returns 0 or
  * -1 on bad input or overflow. */

@@ -6,6 +6,8 @@
 #ifndef EXHIBIT_CTL_H
 #define EXHIBIT_CTL_H
 
+#include <stdio.h>
+
 #include "daemon-conf.h"
 
 struct store;
@@ -30,5 +32,20 @@ int	ctl_token(struct ctl *, int, char **);
 int	ctl_agent(struct ctl *, int, char **);
 int	ctl_evidence(struct ctl *, int, char **);
 int	ctl_check_config(struct ctl *, int, char **);
+int	ctl_evaluate(struct ctl *, int, char **);
+int	ctl_findings(struct ctl *, int, char **);
+int	ctl_waiver(struct ctl *, int, char **);
+
+/* ctl-results.c: rule results for people (grouped by ISO 27001:2022
+ * control; details under failures and errors, under all with all) and
+ * as JSON.  Both return the exit status: 1 when anything failed or could
+ * not be judged, else 0. */
+struct json_object;
+struct ruleset;
+int	ctl_results_table(FILE *, const struct ruleset *,
+	    struct json_object *results, int all);
+int	ctl_results_json(FILE *, const struct ruleset *,
+	    struct json_object *doc, struct json_object *results);
+void	ctl_result_detail(FILE *, struct json_object *result);
 
 #endif

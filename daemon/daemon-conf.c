@@ -40,6 +40,9 @@ static const struct conf_key daemon_conf_keys[] = {
 	{ "ingest", "max_clock_skew", CONF_DURATION,
 	    offsetof(struct daemon_conf, max_clock_skew), "5m",
 	    1, 86400, NULL },
+	{ "rules", "directory", CONF_PATH,
+	    offsetof(struct daemon_conf, rules_dir), DAEMON_RULES_DIR,
+	    0, 0, NULL },
 };
 #define NKEYS	(sizeof(daemon_conf_keys) / sizeof(daemon_conf_keys[0]))
 

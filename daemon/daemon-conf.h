@@ -10,6 +10,7 @@
 #include "conf.h"
 
 #define DAEMON_CONF_PATH	EXHIBIT_CONFDIR "/exhibitd.conf"
+#define DAEMON_RULES_DIR	EXHIBIT_CONFDIR "/rules"
 
 struct daemon_conf {
 	char	*state_dir;
@@ -22,6 +23,7 @@ struct daemon_conf {
 	long long	 cert_lifetime;		/* seconds */
 	uint64_t	 max_body_size;
 	long long	 max_clock_skew;	/* seconds */
+	char		*rules_dir;
 };
 
 /* The defaults alone, for when no file exists. */

@@ -15,6 +15,7 @@
 
 #include "ctl.h"
 #include "log.h"
+#include "rules.h"
 #include "store.h"
 #include "xmalloc.h"
 
@@ -37,8 +38,25 @@ static const struct ctl_cmd ctl_cmds[] = {
 	{ "evidence", "list|show", "stored evidence: list [--agent ID] "
 	    "[--limit N];\n                    show [--envelope] ID checks "
 	    "the signature and prints it", ctl_evidence },
-	{ "check-config", "", "check exhibitd.conf as exhibitd -n does",
-	    ctl_check_config },
+	{ "hosts", "[--at TIME] [--json]",
+	    "enrolled hosts: last evidence, results, score", ctl_findings },
+	{ "findings", "[--host H] [--control C] ...",
+	    "results in force, waivers applied (see findings --help)",
+	    ctl_findings },
+	{ "controls", "[--at TIME] [--json]",
+	    "per ISO 27001:2022 control: hosts passing, failing, waived,\n"
+	    "                    not evidenced (the Statement of "
+	    "Applicability view)", ctl_findings },
+	{ "waiver", "add|list|remove",
+	    "accepted risks: a rule's failures on some hosts reported as\n"
+	    "                    waived until they expire (see waiver --help)",
+	    ctl_waiver },
+	{ "evaluate", "[--rules DIR] FILE|-",
+	    "judge an evidence document or envelope against the rule\n"
+	    "                    packs offline, without a daemon "
+	    "(see evaluate --help)", ctl_evaluate },
+	{ "check-config", "", "check exhibitd.conf and the rule packs as "
+	    "exhibitd -n does", ctl_check_config },
 };
 #define NCMDS	(sizeof(ctl_cmds) / sizeof(ctl_cmds[0]))
 
@@ -123,6 +141,9 @@ ctl_open_store(struct ctl *ctl)
 int
 ctl_check_config(struct ctl *ctl, int argc, char **argv)
 {
+	struct ruleset	*rules;
+
+	(void)argv;
 	if (argc != 1) {
 		fprintf(stderr, "usage: exhibitctl check-config\n");
 		return 2;
@@ -130,7 +151,15 @@ ctl_check_config(struct ctl *ctl, int argc, char **argv)
 	ctl->conf_given = 1;
 	if (ctl_load_conf(ctl) == -1)
 		return 1;
-	printf("configuration OK\n");
+	if ((rules = ruleset_load_dir(ctl->conf.rules_dir)) == NULL) {
+		fprintf(stderr, "exhibitctl: the rule packs in %s have "
+		    "errors\n", ctl->conf.rules_dir);
+		return 1;
+	}
+	printf("configuration OK; %zu rule(s) from %zu pack(s) in %s\n",
+	    ruleset_rule_count(rules), ruleset_pack_count(rules),
+	    ctl->conf.rules_dir);
+	ruleset_free(rules);
 	return 0;
 }
 

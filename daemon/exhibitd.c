@@ -22,6 +22,7 @@
 
 #include "daemon-conf.h"
 #include "log.h"
+#include "rules.h"
 #include "server.h"
 
 static const char *conf_path = DAEMON_CONF_PATH;
@@ -36,17 +37,19 @@ usage(FILE *f)
 "\n"
 "The Exhibit daemon.  It serves HTTPS on the [server] listen address:\n"
 "agents enroll (POST /v1/enroll) and push signed evidence over mutual TLS\n"
-"(POST /v1/evidence), which is stored durably before it is acknowledged.\n"
+"(POST /v1/evidence), which is stored durably before it is acknowledged\n"
+"and then judged against the rule packs in the [rules] directory.\n"
 "The state directory must have been prepared with \"exhibitctl init\".\n"
 "\n"
 "Signals: SIGTERM or SIGINT stop accepting connections, finish the\n"
 "requests in flight and exit; SIGHUP reloads the configuration (limits,\n"
-"timeouts, log destination, the TLS certificate), keeping the running\n"
-"one if the new file has errors.\n"
+"timeouts, log destination, the TLS certificate) and the rule packs,\n"
+"keeping the running ones if the new files have errors.\n"
 "\n"
 "  -f, --config FILE  configuration file (default %s)\n"
-"  -n, --check        check the configuration, print \"configuration OK\"\n"
-"                     or every error as file:line: message, and exit\n"
+"  -n, --check        check the configuration and the rule packs, print\n"
+"                     \"configuration OK\" or every error (file:line:\n"
+"                     message; file: rule-id: message), and exit\n"
 "  -v, --verbose      log debug messages too\n"
 "      --help         show this help and exit\n"
 "      --version      show the version and exit\n"
@@ -135,10 +138,26 @@ static void
 on_reload(evutil_socket_t sig, short ev, void *arg)
 {
 	struct daemon_conf	next;
+	struct ruleset		*rules;
 
 	log_info("received SIGHUP, reloading %s", conf_path);
 	if (load_conf(&next) == -1) {
 		log_warnx("reload failed; keeping the running configuration");
+		return;
+	}
+	/* Rules and configuration go together: both or neither. */
+	if ((rules = ruleset_load_dir(next.rules_dir)) == NULL) {
+		log_warnx("reload failed: the rule packs in %s have errors; "
+		    "keeping the running configuration and rules",
+		    next.rules_dir);
+		daemon_conf_free(&next);
+		return;
+	}
+	if (server_set_rules(server, rules) == -1) {
+		log_warnx("reload failed: the new rules could not be "
+		    "recorded; keeping the running configuration and rules");
+		ruleset_free(rules);
+		daemon_conf_free(&next);
 		return;
 	}
 	(void)sig;
@@ -173,6 +192,7 @@ main(int argc, char *argv[])
 	};
 	struct event_base	*base;
 	struct event		*ev_term, *ev_int, *ev_hup;
+	struct ruleset		*rules;
 	int			 ch, check = 0, verbose = 0;
 
 	log_init(argv[0], 0, LOG_DEST_AUTO);
@@ -213,7 +233,17 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	if (check) {
-		printf("configuration OK\n");
+		/* The rules are part of the configuration being checked. */
+		if ((rules = ruleset_load_dir(dconf.rules_dir)) == NULL) {
+			log_warnx("configuration not OK: the rule packs in %s "
+			    "have errors", dconf.rules_dir);
+			daemon_conf_free(&dconf);
+			return 1;
+		}
+		printf("configuration OK; %zu rule(s) from %zu pack(s) in %s\n",
+		    ruleset_rule_count(rules), ruleset_pack_count(rules),
+		    dconf.rules_dir);
+		ruleset_free(rules);
 		daemon_conf_free(&dconf);
 		return 0;
 	}
@@ -221,6 +251,12 @@ main(int argc, char *argv[])
 
 	if (prepare_state_dir(dconf.state_dir) == -1)
 		return 1;
+	if ((rules = ruleset_load_dir(dconf.rules_dir)) == NULL) {
+		log_warnx("refusing to start: the rule packs in %s have errors",
+		    dconf.rules_dir);
+		daemon_conf_free(&dconf);
+		return 1;
+	}
 
 	signal(SIGPIPE, SIG_IGN);
 	raise_fd_limit(dconf.max_connections);
@@ -232,7 +268,7 @@ main(int argc, char *argv[])
 		fatalx("evthread_use_pthreads failed");
 	if ((base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
-	if ((server = server_start(base, &dconf)) == NULL) {
+	if ((server = server_start(base, &dconf, rules)) == NULL) {
 		event_base_free(base);
 		daemon_conf_free(&dconf);
 		return 1;

@@ -89,6 +89,8 @@ evidence_done(void *arg)
 	    hr->agent.id, (long long)j->r.receipt.seq,
 	    j->r.status == 201 ? "stored" : "already stored",
 	    (long long)j->r.receipt.evidence_id);
+	if (j->r.status == 201)
+		http_stored(hr, j->r.receipt.evidence_id);
 	http_reply_durable(hr, j->r.status, body);
 out:
 	ingest_doc_free(j->doc);

@@ -69,8 +69,10 @@ http_refuse(struct http_req *hr, int status, const char *code,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	log_warnx("%s %s agent %s: %d %s: %s", hr->peer, hr->route,
-	    hr->have_agent ? hr->agent.id : "-", status, code, msg);
+	log_warnx("%s %s %s %s: %d %s: %s", hr->peer, hr->route,
+	    hr->have_person ? "token" : "agent", hr->have_person ?
+	    hr->person.id : hr->have_agent ? hr->agent.id : "-", status, code,
+	    msg);
 	body = json_object_new_object();
 	jsonutil_set_string(body, "error", code);
 	jsonutil_set_string(body, "message", msg);

@@ -17,7 +17,9 @@
 
 struct daemon_conf;
 struct evhttp_request;
+struct findings;
 struct ingest_keys;
+struct ruleset;
 struct server;
 
 struct http_req {
@@ -29,10 +31,16 @@ struct http_req {
 	X509			*ca;
 	EVP_PKEY		*cakey;
 	SSL			*ssl;
+	struct findings		*findings;
+	const struct ruleset	*rules;		/* in force */
 	const char		*route;
+	int			 method;	/* EVHTTP_REQ_* */
+	const char		*param;		/* "/v1/hosts/{param}" */
 	char			 peer[64];	/* "address:port" */
 	struct store_agent	 agent;		/* after http_agent_auth() */
 	int			 have_agent;
+	struct store_token	 person;	/* a person's bearer token */
+	int			 have_person;
 	const char		*body;		/* NUL-terminated */
 	size_t			 len;
 	time_t			 now;
@@ -54,6 +62,9 @@ int	http_batch(struct http_req *);
 void	http_reply_durable(struct http_req *, int status,
 	    struct json_object *body);
 
+/* A document stored in the open batch: judged once the batch commits. */
+void	http_stored(struct http_req *, int64_t evidence_id);
+
 /* Run work(arg) on a worker thread, then done(arg) back on the loop; the
  * daemon drains these before it stops. */
 void	http_submit(struct http_req *, void (*work)(void *),
@@ -72,5 +83,11 @@ void	http_ca(struct http_req *);
 void	http_enroll(struct http_req *);
 void	http_renew(struct http_req *);
 void	http_evidence(struct http_req *);
+void	http_hosts(struct http_req *);
+void	http_host(struct http_req *);
+void	http_findings(struct http_req *);
+void	http_controls(struct http_req *);
+void	http_waivers(struct http_req *);
+void	http_waiver(struct http_req *);
 
 #endif

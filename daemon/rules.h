@@ -22,6 +22,8 @@ struct ruleset	*ruleset_load_dir(const char *dir);
 struct ruleset	*ruleset_load_files(char *const *paths, size_t n);
 struct ruleset	*ruleset_load_buffer(const char *name, const char *buf,
 		    size_t len);
+struct ruleset	*ruleset_load_packs(const char *const *names,
+		    const char *const *bufs, const size_t *lens, size_t n);
 void		 ruleset_free(struct ruleset *);
 
 struct rule_pack_info {
@@ -43,6 +45,10 @@ struct rule_info {
 	size_t			 pack;		/* index for ruleset_pack() */
 	struct json_object	*controls;	/* framework -> [ids] */
 };
+
+/* The rule set's identity: "sha256:<hex>" over its packs' digests in
+ * load order, recorded with every result. */
+const char *ruleset_digest(const struct ruleset *);
 
 size_t	 ruleset_pack_count(const struct ruleset *);
 void	 ruleset_pack(const struct ruleset *, size_t, struct rule_pack_info *);

@@ -41,10 +41,13 @@
 
 #include "ca.h"
 #include "daemon-conf.h"
+#include "evaluator.h"
+#include "findings.h"
 #include "http.h"
 #include "ingest.h"
 #include "keys.h"
 #include "log.h"
+#include "rules.h"
 #include "server.h"
 #include "store.h"
 #include "timefmt.h"
@@ -84,6 +87,10 @@ struct server {
 	struct ingest_keys		*keys;
 	struct workers			*workers;
 	struct workers			*syncer;	/* one thread */
+	struct evaluator		*evaluator;
+	struct findings			*findings;
+	int64_t				*stored;	/* in the open batch */
+	size_t				 nstored, stored_cap;
 	size_t				 nconns;
 	struct pendingq			 pending;
 	struct event			*commit_ev;
@@ -209,8 +216,8 @@ server_peer(struct evhttp_request *req, char *buf, size_t len)
 }
 
 static const struct route {
-	const char	*path;
-	int		 method;	/* EVHTTP_REQ_* */
+	const char	*path;	/* ending in "/": that, then one segment */
+	int		 methods;	/* EVHTTP_REQ_* or'ed */
 	void		(*handler)(struct http_req *);
 } routes[] = {
 	{ "/healthz",		EVHTTP_REQ_GET,		http_healthz },
@@ -218,8 +225,31 @@ static const struct route {
 	{ "/v1/enroll",		EVHTTP_REQ_POST,	http_enroll },
 	{ "/v1/renew",		EVHTTP_REQ_POST,	http_renew },
 	{ "/v1/evidence",	EVHTTP_REQ_POST,	http_evidence },
+	{ "/v1/hosts",		EVHTTP_REQ_GET,		http_hosts },
+	{ "/v1/hosts/",		EVHTTP_REQ_GET,		http_host },
+	{ "/v1/findings",	EVHTTP_REQ_GET,		http_findings },
+	{ "/v1/controls",	EVHTTP_REQ_GET,		http_controls },
+	{ "/v1/waivers",	EVHTTP_REQ_GET | EVHTTP_REQ_POST,
+	    http_waivers },
+	{ "/v1/waivers/",	EVHTTP_REQ_DELETE,	http_waiver },
 };
 #define NROUTES	(sizeof(routes) / sizeof(routes[0]))
+
+/* The Allow header (and the words for a 405) from a route's methods. */
+static void
+server_allow(struct evhttp_request *req, int methods, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s%s%s",
+	    methods & EVHTTP_REQ_GET ? "GET" : "",
+	    (methods & EVHTTP_REQ_GET) && (methods & ~EVHTTP_REQ_GET) ?
+	    ", " : "",
+	    methods & EVHTTP_REQ_POST ? "POST" : "",
+	    (methods & EVHTTP_REQ_POST) && (methods & EVHTTP_REQ_DELETE) ?
+	    ", " : "",
+	    methods & EVHTTP_REQ_DELETE ? "DELETE" : "");
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Allow",
+	    buf);
+}
 
 static void
 server_dispatch(struct evhttp_request *req, void *arg)
@@ -230,10 +260,13 @@ server_dispatch(struct evhttp_request *req, void *arg)
 	struct evbuffer		*in;
 	const struct route	*r = NULL;
 	const char		*path;
-	size_t			 i;
+	char			 allow[32];
+	size_t			 i, len;
 
 	memset(&hr, 0, sizeof(hr));
 	hr.srv = srv;
+	hr.findings = srv->findings;
+	hr.rules = evaluator_rules(srv->evaluator);
 	hr.req = req;
 	hr.store = srv->store;
 	hr.keys = srv->keys;
@@ -258,21 +291,28 @@ server_dispatch(struct evhttp_request *req, void *arg)
 	}
 
 	path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req));
-	for (i = 0; path != NULL && i < NROUTES; i++)
-		if (strcmp(path, routes[i].path) == 0) {
-			r = &routes[i];
+	for (i = 0; path != NULL && i < NROUTES; i++) {
+		len = strlen(routes[i].path);
+		if (routes[i].path[len - 1] != '/') {
+			if (strcmp(path, routes[i].path) == 0)
+				break;
+		} else if (strncmp(path, routes[i].path, len) == 0 &&
+		    path[len] != '\0' && strchr(path + len, '/') == NULL) {
+			hr.param = path + len;
 			break;
 		}
-	if (r == NULL) {
+	}
+	if (path == NULL || i == NROUTES) {
 		http_refuse(&hr, 404, "not_found", "no such route");
 		return;
 	}
+	r = &routes[i];
 	hr.route = r->path;
-	if (evhttp_request_get_command(req) != (enum evhttp_cmd_type)r->method) {
-		evhttp_add_header(evhttp_request_get_output_headers(req),
-		    "Allow", r->method == EVHTTP_REQ_GET ? "GET" : "POST");
+	hr.method = (int)evhttp_request_get_command(req);
+	if ((hr.method & r->methods) == 0) {
+		server_allow(req, r->methods, allow, sizeof(allow));
 		http_refuse(&hr, 405, "method_not_allowed", "%s takes %s",
-		    r->path, r->method == EVHTTP_REQ_GET ? "GET" : "POST");
+		    r->path, allow);
 		return;
 	}
 	in = evhttp_request_get_input_buffer(req);
@@ -307,6 +347,19 @@ http_submit(struct http_req *hr, void (*work)(void *), void (*done)(void *),
     void *arg)
 {
 	workers_submit(hr->srv->workers, work, done, arg);
+}
+
+void
+http_stored(struct http_req *hr, int64_t evidence_id)
+{
+	struct server	*srv = hr->srv;
+
+	if (srv->nstored == srv->stored_cap) {
+		srv->stored_cap = srv->stored_cap ? srv->stored_cap * 2 : 64;
+		srv->stored = xreallocarray(srv->stored, srv->stored_cap,
+		    sizeof(*srv->stored));
+	}
+	srv->stored[srv->nstored++] = evidence_id;
 }
 
 void
@@ -405,6 +458,7 @@ server_commit(evutil_socket_t fd, short ev, void *arg)
 {
 	struct server	*srv = arg;
 	struct syncjob	*j;
+	size_t		 i;
 
 	(void)fd;
 	(void)ev;
@@ -412,9 +466,15 @@ server_commit(evutil_socket_t fd, short ev, void *arg)
 	if (srv->syncing && !srv->stopping)
 		return;	/* server_sync_done() commits this batch */
 	if (store_batch_commit(srv->store) != STORE_OK) {
+		srv->nstored = 0;
 		server_answer(srv, &srv->pending, 0);
 		return;
 	}
+	/* Judging reads the committed documents; results need no fsync of
+	 * their own (they are derived, and rebuilt if lost). */
+	for (i = 0; i < srv->nstored; i++)
+		evaluator_stored(srv->evaluator, srv->stored[i]);
+	srv->nstored = 0;
 	/* Nothing to answer (security events, say): the next sync
 	 * covers them. */
 	if (TAILQ_EMPTY(&srv->pending))
@@ -499,7 +559,8 @@ server_nworkers(const struct daemon_conf *conf)
 }
 
 struct server *
-server_start(struct event_base *base, const struct daemon_conf *conf)
+server_start(struct event_base *base, const struct daemon_conf *conf,
+    struct ruleset *rules)
 {
 	struct server	*srv;
 	char		*path, err[512];
@@ -537,7 +598,7 @@ server_start(struct event_base *base, const struct daemon_conf *conf)
 	if ((srv->http = evhttp_new(base)) == NULL)
 		fatalx("evhttp_new failed");
 	evhttp_set_allowed_methods(srv->http, EVHTTP_REQ_GET |
-	    EVHTTP_REQ_POST);
+	    EVHTTP_REQ_POST | EVHTTP_REQ_DELETE);
 	evhttp_set_bevcb(srv->http, server_bevcb, srv);
 	evhttp_set_gencb(srv->http, server_dispatch, srv);
 	server_limits(srv);
@@ -548,10 +609,16 @@ server_start(struct event_base *base, const struct daemon_conf *conf)
 	if (store_defer_sync(srv->store) != STORE_OK)
 		goto fail;
 	srv->syncer = workers_start(base, 1);
+	srv->evaluator = evaluator_new(base, srv->store, srv->workers);
+	srv->findings = findings_new(srv->store);
+	if (evaluator_set_rules(srv->evaluator, rules) == -1)
+		goto fail;
+	rules = NULL;
 	if (server_listen(srv) == -1)
 		goto fail;
 	return srv;
 fail:
+	ruleset_free(rules);
 	server_free(srv);
 	return NULL;
 }
@@ -571,6 +638,12 @@ server_reload(struct server *srv, const struct daemon_conf *conf)
 	}
 	SSL_CTX_free(srv->ctx);
 	srv->ctx = ctx;
+}
+
+int
+server_set_rules(struct server *srv, struct ruleset *rules)
+{
+	return evaluator_set_rules(srv->evaluator, rules);
 }
 
 static void
@@ -600,6 +673,8 @@ server_drain(struct server *srv)
 	if (srv->draining)
 		return;
 	srv->draining = 1;
+	/* Documents not judged yet are judged at the next start. */
+	evaluator_stop(srv->evaluator);
 	if (srv->listener != NULL) {
 		evhttp_del_accept_socket(srv->http, srv->listener);
 		srv->listener = NULL;
@@ -627,6 +702,9 @@ server_free(struct server *srv)
 	workers_stop(srv->syncer);
 	if (srv->commit_scheduled || !TAILQ_EMPTY(&srv->pending))
 		server_commit(-1, 0, srv);
+	evaluator_free(srv->evaluator);
+	findings_free(srv->findings);
+	free(srv->stored);
 	if (srv->http != NULL)
 		evhttp_free(srv->http);
 	if (srv->commit_ev != NULL)

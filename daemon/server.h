@@ -10,11 +10,18 @@
 #include <event2/event.h>
 
 struct daemon_conf;
+struct ruleset;
 struct server;
 
 /* Load keys and certificates from the state directory, open the store
- * and listen.  NULL after logging why. */
-struct server	*server_start(struct event_base *, const struct daemon_conf *);
+ * and listen, judging evidence against rules (taken over).  NULL after
+ * logging why. */
+struct server	*server_start(struct event_base *, const struct daemon_conf *,
+		    struct ruleset *rules);
+
+/* Judge evidence against these rules from now on (taken over); -1 when
+ * they could not be recorded, and the previous ones stay. */
+int		 server_set_rules(struct server *, struct ruleset *);
 
 /* Apply a reloaded configuration: limits, timeouts and the TLS
  * certificate (re-read from the state directory). */

@@ -21,17 +21,11 @@
 
 #include "log.h"
 #include "store.h"
+#include "store-sqlite-int.h"
 #include "xmalloc.h"
 
 #define AGENT_COLUMNS "id, keyid, pubkey, hostname, machine_id, " \
 	"enrolled_at, revoked_at, cert_not_after, token_id"
-
-/* Statements on the ingest path, prepared once. */
-enum store_stmt {
-	S_EV_FIND, S_EV_ADD, S_SEC_ADD, S_ES_ADD, S_SEC_KNOWN, S_HOST_SEEN,
-	S_AGENT_GET, S_SAVEPOINT, S_RELEASE, S_ROLLBACK_TO,
-	NSTMTS
-};
 
 static const char *const stmt_sql[NSTMTS] = {
 	[S_EV_FIND] = "SELECT id, seq, digest FROM evidence "
@@ -53,19 +47,13 @@ static const char *const stmt_sql[NSTMTS] = {
 	[S_SAVEPOINT] = "SAVEPOINT op",
 	[S_RELEASE] = "RELEASE op",
 	[S_ROLLBACK_TO] = "ROLLBACK TO op",
+	[S_RESULTS_ADD] = "INSERT OR IGNORE INTO result_sets (digest, body) "
+	    "VALUES (?, ?)",
+	[S_EVAL_ADD] = "INSERT OR REPLACE INTO evaluations (evidence_id, "
+	    "ruleset, evaluated_at, results, npass, nna, nerror, nfail) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 };
 
-struct store {
-	sqlite3		*db;
-	char		*path;
-	int		 batch;		/* a group commit is open */
-	sqlite3_stmt	*stmt[NSTMTS];
-
-	/* store_defer_sync(): the syncing thread's own. */
-	int		 walfd;
-	sqlite3		*ckpt;		/* a connection for checkpoints */
-	int		 wal_frames;	/* set by the writer, read by sync */
-};
 
 /* Checkpoint once the log holds this many pages (16 MiB of 4 KiB). */
 #define STORE_CHECKPOINT_AT	4096
@@ -128,6 +116,44 @@ static const char *const migrations[] = {
 	"  kind TEXT NOT NULL,"
 	"  peer TEXT,"
 	"  detail TEXT NOT NULL);",
+
+	/* 3: rule packs, every document's results, waivers. */
+	"CREATE TABLE rule_packs ("
+	"  digest TEXT PRIMARY KEY,"		/* sha256 of the file */
+	"  name TEXT NOT NULL,"
+	"  version TEXT NOT NULL,"
+	"  first_loaded INTEGER NOT NULL,"
+	"  body BLOB NOT NULL);"
+	"CREATE TABLE rulesets ("
+	"  digest TEXT PRIMARY KEY,"
+	"  packs TEXT NOT NULL,"		/* JSON: pack digests */
+	"  first_loaded INTEGER NOT NULL);"
+	"CREATE TABLE result_sets ("
+	"  digest TEXT PRIMARY KEY,"		/* sha256 of body */
+	"  body BLOB NOT NULL);"		/* JSON array of results */
+	"CREATE TABLE evaluations ("
+	"  evidence_id INTEGER NOT NULL REFERENCES evidence (id),"
+	"  ruleset TEXT NOT NULL REFERENCES rulesets (digest),"
+	"  evaluated_at INTEGER NOT NULL,"
+	"  results TEXT NOT NULL REFERENCES result_sets (digest),"
+	"  npass INTEGER NOT NULL,"
+	"  nna INTEGER NOT NULL,"
+	"  nerror INTEGER NOT NULL,"
+	"  nfail INTEGER NOT NULL,"
+	"  PRIMARY KEY (evidence_id, ruleset));"
+	"CREATE INDEX evidence_agent_received ON evidence "
+	"  (agent_id, received_at);"
+	"CREATE TABLE waivers ("
+	"  id INTEGER PRIMARY KEY,"
+	"  rule_id TEXT NOT NULL,"
+	"  host TEXT NOT NULL,"			/* agent id, name or pattern */
+	"  owner TEXT NOT NULL,"
+	"  justification TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  created_by TEXT NOT NULL,"
+	"  expires_at INTEGER NOT NULL,"
+	"  removed_at INTEGER NOT NULL DEFAULT 0,"
+	"  removed_by TEXT NOT NULL DEFAULT '');",
 };
 #define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
 
@@ -179,14 +205,14 @@ store_role_parse(const char *s, enum store_role *out)
 	return -1;
 }
 
-static enum store_status
+enum store_status
 store_fail(struct store *st, const char *what)
 {
 	log_warnx("store: %s: %s", what, sqlite3_errmsg(st->db));
 	return STORE_ERROR;
 }
 
-static int
+int
 store_exec(struct store *st, const char *sql)
 {
 	char	*msg = NULL;
@@ -300,8 +326,6 @@ store_close(struct store *st)
 	free(st);
 }
 
-static sqlite3_stmt	*store_stmt(struct store *, enum store_stmt);
-static int		 store_stmt_done(struct store *, sqlite3_stmt *);
 
 /* A cached statement without parameters or rows: 0 or -1 (logged). */
 static int
@@ -318,7 +342,7 @@ store_run(struct store *st, enum store_stmt which)
  * One store operation, atomic: a transaction of its own, or a savepoint
  * inside the open batch so that a failure undoes this operation alone.
  */
-static int
+int
 store_atomic_begin(struct store *st)
 {
 	if (st->batch)
@@ -326,7 +350,7 @@ store_atomic_begin(struct store *st)
 	return store_exec(st, "BEGIN IMMEDIATE");
 }
 
-static enum store_status
+enum store_status
 store_atomic_end(struct store *st, enum store_status res)
 {
 	if (st->batch) {
@@ -342,7 +366,7 @@ store_atomic_end(struct store *st, enum store_status res)
 	return res == STORE_OK ? STORE_ERROR : res;
 }
 
-static void
+void
 store_copy(char *dst, size_t size, const unsigned char *src)
 {
 	snprintf(dst, size, "%s", src != NULL ? (const char *)src : "");
@@ -392,24 +416,32 @@ store_token_add(struct store *st, const struct store_token *t,
 }
 
 static enum store_status store_token_use_locked(struct store *,
-		    const unsigned char [STORE_HASH_LEN], enum store_role,
+		    const unsigned char [STORE_HASH_LEN], unsigned,
 		    time_t, struct store_token *);
 
 enum store_status
 store_token_use(struct store *st, const unsigned char hash[STORE_HASH_LEN],
     enum store_role role, time_t now, struct store_token *out)
 {
+	return store_token_use_roles(st, hash, STORE_ROLE_BIT(role), now, out);
+}
+
+enum store_status
+store_token_use_roles(struct store *st,
+    const unsigned char hash[STORE_HASH_LEN], unsigned roles, time_t now,
+    struct store_token *out)
+{
 	enum store_status	 res;
 
 	if (store_atomic_begin(st) == -1)
 		return STORE_ERROR;
-	res = store_token_use_locked(st, hash, role, now, out);
+	res = store_token_use_locked(st, hash, roles, now, out);
 	return store_atomic_end(st, res);
 }
 
 static enum store_status
 store_token_use_locked(struct store *st,
-    const unsigned char hash[STORE_HASH_LEN], enum store_role role,
+    const unsigned char hash[STORE_HASH_LEN], unsigned roles,
     time_t now, struct store_token *out)
 {
 	sqlite3_stmt		*s = NULL;
@@ -437,7 +469,7 @@ store_token_use_locked(struct store *st,
 		res = STORE_REVOKED;
 	else if (out->expires_at != 0 && now >= out->expires_at)
 		res = STORE_EXPIRED;
-	else if (out->role != role)
+	else if ((STORE_ROLE_BIT(out->role) & roles) == 0)
 		res = STORE_WRONG_ROLE;
 	else if (out->uses_left == 0)
 		res = STORE_USED_UP;
@@ -681,7 +713,8 @@ store_enroll(struct store *st, const unsigned char hash[STORE_HASH_LEN],
 
 	if (store_atomic_begin(st) == -1)
 		return STORE_ERROR;
-	res = store_token_use_locked(st, hash, ROLE_ENROLL, now, token);
+	res = store_token_use_locked(st, hash, STORE_ROLE_BIT(ROLE_ENROLL), now,
+	    token);
 	if (res == STORE_OK) {
 		snprintf(agent->token_id, sizeof(agent->token_id), "%s",
 		    token->id);
@@ -691,7 +724,7 @@ store_enroll(struct store *st, const unsigned char hash[STORE_HASH_LEN],
 }
 
 /* A cached statement, reset and ready for binding. */
-static sqlite3_stmt *
+sqlite3_stmt *
 store_stmt(struct store *st, enum store_stmt which)
 {
 	if (st->stmt[which] == NULL &&
@@ -706,7 +739,7 @@ store_stmt(struct store *st, enum store_stmt which)
 }
 
 /* Step a cached statement that returns no rows. */
-static int
+int
 store_stmt_done(struct store *st, sqlite3_stmt *s)
 {
 	int	rc = sqlite3_step(s);

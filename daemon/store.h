@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#define STORE_SCHEMA_VERSION	2
+#define STORE_SCHEMA_VERSION	3
 #define STORE_HASH_LEN		32	/* SHA-256 of a token secret */
 
 enum store_status {
@@ -61,6 +61,13 @@ enum store_status store_token_add(struct store *, const struct store_token *,
 enum store_status store_token_use(struct store *,
 		    const unsigned char hash[STORE_HASH_LEN],
 		    enum store_role role, time_t now, struct store_token *out);
+
+/* The same for any of a set of roles (STORE_ROLE_BIT()s or'ed): people's
+ * tokens on the API, where the route then decides what the role may do. */
+#define STORE_ROLE_BIT(r)	(1u << (r))
+enum store_status store_token_use_roles(struct store *,
+		    const unsigned char hash[STORE_HASH_LEN], unsigned roles,
+		    time_t now, struct store_token *out);
 
 enum store_status store_token_revoke(struct store *, const char *id,
 		    time_t now);
@@ -200,5 +207,131 @@ enum store_status store_evidence_get(struct store *, int64_t id,
 enum store_status store_security_event(struct store *, time_t at,
 		    const char *agent_id, const char *kind, const char *peer,
 		    const char *detail);
+
+/*
+ * Rule packs and results.  A rule set is the packs loaded together,
+ * named by a digest over theirs; every pack's file is kept, so any
+ * stored result can be traced to the exact rules behind it.
+ */
+struct store_pack {
+	const char	*digest;	/* "sha256:<hex>" of the file */
+	const char	*name;
+	const char	*version;
+	const char	*body;
+	size_t		 len;
+};
+
+/* Record a rule set and its packs (kept once per digest). */
+enum store_status store_ruleset_add(struct store *, const char *digest,
+		    const struct store_pack *, size_t npacks, time_t now);
+
+/* A stored rule set's packs, in load order, allocated. */
+struct store_pack_row {
+	char		*digest;
+	char		*name;
+	char		*version;
+	char		*body;
+	size_t		 len;
+};
+enum store_status store_ruleset_get(struct store *, const char *digest,
+		    struct store_pack_row **packs, size_t *npacks);
+void		  store_packs_free(struct store_pack_row *, size_t);
+
+/* Counts of each status in a result set, in enum rule_status order:
+ * pass, not_applicable, error, fail. */
+#define STORE_NCOUNTS	4
+
+struct store_evaluation {
+	int64_t		 evidence_id;
+	const char	*ruleset;	/* digest */
+	time_t		 evaluated_at;
+	const char	*results;	/* JSON array, as ruleset_evaluate() */
+	size_t		 len;
+	const char	*results_digest;	/* "sha256:<hex>" of results */
+	int		 counts[STORE_NCOUNTS];
+};
+
+/* Record one document's results under a rule set; identical result sets
+ * are stored once.  Evaluating again under the same rule set replaces. */
+enum store_status store_evaluation_add(struct store *,
+		    const struct store_evaluation *);
+
+/* Evidence waiting for evaluation under ruleset, oldest first, at most
+ * limit: documents never evaluated, and each agent's newest document
+ * when it was not evaluated under this rule set. */
+enum store_status store_evaluation_pending(struct store *, const char *ruleset,
+		    size_t limit, int64_t **ids, size_t *n);
+
+/* What a document needs to be evaluated again: its envelope and the
+ * stored bodies of the sections it sent as references. */
+struct store_ref_section {
+	char		 name[64];
+	char		 digest[STORE_DIGEST_LEN];
+	char		*body;
+	size_t		 len;
+};
+
+struct store_doc {
+	int64_t			 evidence_id;
+	char			 agent_id[40];
+	char			*envelope;
+	size_t			 envelope_len;
+	struct store_ref_section	*refs;
+	size_t			 nrefs;
+};
+
+enum store_status store_doc_get(struct store *, int64_t evidence_id,
+		    struct store_doc *);
+void		  store_doc_clear(struct store_doc *);
+
+/* One agent's results as they stood at some time. */
+struct store_result_set {
+	int64_t		 evidence_id;
+	char		 agent_id[40];
+	char		 hostname[256];
+	char		 machine_id[64];
+	time_t		 received_at;
+	time_t		 collected_at;
+	time_t		 evaluated_at;
+	char		 ruleset[STORE_DIGEST_LEN];
+	char		*results;	/* JSON array */
+	size_t		 len;
+	int		 counts[STORE_NCOUNTS];
+};
+
+/*
+ * For every agent (or the one named), the results in force at time at:
+ * of its documents received at or before at and evaluated, the newest;
+ * of that document's evaluations, the newest made at or before at (its
+ * first when all came later).  Agents revoked at or before at are left
+ * out.  Ordered by hostname.
+ */
+enum store_status store_results_at(struct store *, time_t at,
+		    const char *agent_id, struct store_result_set **out,
+		    size_t *n);
+void		  store_result_sets_free(struct store_result_set *, size_t);
+
+/* Waivers: a rule's failures on matching hosts reported as waived until
+ * expires_at.  Removed waivers are kept, for the record. */
+struct store_waiver {
+	int64_t		 id;
+	char		 rule_id[65];
+	char		 host[256];	/* agent id, hostname or fnmatch(3)
+					   pattern over hostnames */
+	char		 owner[128];
+	char		 justification[1024];
+	time_t		 created_at;
+	char		 created_by[64];
+	time_t		 expires_at;
+	time_t		 removed_at;	/* 0: not removed */
+	char		 removed_by[64];
+};
+
+enum store_status store_waiver_add(struct store *, struct store_waiver *);
+enum store_status store_waiver_remove(struct store *, int64_t id, time_t now,
+		    const char *by);
+/* All of them, newest first. */
+enum store_status store_waiver_list(struct store *, struct store_waiver **out,
+		    size_t *n);
 
 #endif

@@ -23,15 +23,40 @@ for prog in "$AGENT" "$DAEMON" "$CTL"; do
 	expect_rc 2 "$name with an unknown option"
 done
 
-# The example configurations are valid and document every key.
-run "$DAEMON" -n -f "$top_srcdir/conf/exhibitd.conf"
+# The example configurations are valid and document every key.  The
+# daemon's names the installed rules; here they are the source tree's.
+sed "s|^directory = .*|directory = $top_srcdir/conf/rules|" \
+    "$top_srcdir/conf/exhibitd.conf" >"$TMP/exhibitd.conf"
+grep -q "^directory = $top_srcdir/conf/rules\$" "$TMP/exhibitd.conf" ||
+	not_ok "conf/exhibitd.conf has no [rules] directory line"
+run "$DAEMON" -n -f "$TMP/exhibitd.conf"
 expect_rc 0 "exhibitd -n on conf/exhibitd.conf"
 expect_in out "configuration OK" "exhibitd -n says configuration OK"
+expect_in out "rule(s) from 1 pack(s)" "exhibitd -n counts the rule packs"
 run "$AGENT" -n -f "$top_srcdir/conf/agent.conf"
 expect_rc 0 "exhibit-agent -n on conf/agent.conf"
 expect_in out "configuration OK" "exhibit-agent -n says configuration OK"
-run "$CTL" -f "$top_srcdir/conf/exhibitd.conf" check-config
+run "$CTL" -f "$TMP/exhibitd.conf" check-config
 expect_rc 0 "exhibitctl check-config on conf/exhibitd.conf"
+
+# A broken rule pack: exhibitd -n names file, rule and problem, and the
+# daemon would not start.
+mkdir "$TMP/badrules"
+cat >"$TMP/badrules/bad.json" <<'PACK'
+{"pack": "bad", "version": "1", "rules": [
+ {"id": "B-1", "title": "t", "description": "d", "rationale": "r",
+  "remediation": "m", "severity": "low",
+  "controls": {"iso27001:2022": ["A.8.9"]},
+  "check": {"path": "sections.x.data.y", "op": "equals", "value": 1}}]}
+PACK
+sed "s|^directory = .*|directory = $TMP/badrules|" \
+    "$top_srcdir/conf/exhibitd.conf" >"$TMP/badrules.conf"
+run "$DAEMON" -n -f "$TMP/badrules.conf"
+expect_rc 1 "exhibitd -n with a broken rule pack"
+expect_in err "$TMP/badrules/bad.json: B-1: check: unknown operator \"equals\"" \
+    "exhibitd -n names the file, the rule and the problem"
+run "$CTL" -f "$TMP/badrules.conf" check-config
+expect_rc 1 "exhibitctl check-config with a broken rule pack"
 
 # A broken file: every error is reported with its line, and nothing starts.
 cat >"$TMP/bad.conf" <<'CONF'
@@ -100,8 +125,8 @@ expect_in err "writable by group or others" "and says why"
 
 port=$("$B/tests/tools/freeport")
 runconf() {
-	printf '[daemon]\nstate_dir = %s\nlog = stderr\n[server]\nlisten = 127.0.0.1:%s\n' \
-	    "$TMP/state" "$port" >"$TMP/run.conf"
+	printf '[daemon]\nstate_dir = %s\nlog = stderr\n[server]\nlisten = 127.0.0.1:%s\n[rules]\ndirectory = %s\n' \
+	    "$TMP/state" "$port" "$top_srcdir/conf/rules" >"$TMP/run.conf"
 }
 runconf
 run "$DAEMON" -f "$TMP/run.conf"

@@ -72,8 +72,9 @@ daemon_setup() {
 	PORT=$("$top_builddir/tests/tools/freeport")
 	URL=https://127.0.0.1:$PORT
 	CA=$DSTATE/ca.pem
-	printf '[daemon]\nstate_dir = %s\nlog = stderr\n[server]\nlisten = 127.0.0.1:%s\n%b' \
-	    "$DSTATE" "$PORT" "${2:-}" >"$DCONF"
+	# [server] last: tests append lines for it.
+	printf '[daemon]\nstate_dir = %s\nlog = stderr\n[rules]\ndirectory = %s\n[server]\nlisten = 127.0.0.1:%s\n%b' \
+	    "$DSTATE" "$top_srcdir/conf/rules" "$PORT" "${2:-}" >"$DCONF"
 	"$top_builddir/exhibitctl" -f "$DCONF" init >"$1/init.out" 2>&1 ||
 	    { cat "$1/init.out"; return 1; }
 }

@@ -272,7 +272,7 @@ test_apk_ordering(void **state)
 		{ "1.0~abc", "1.0", 1 },
 		{ "1.0~0123abc", "1.0~0123abd", -1 },
 		{ "1.0~abc-r1", "1.0~abc-r2", -1 },
-		/* Versions of Alpine 3.19 packages. */
+		/* Alpine 3.19 package versions, and neighbours of theirs. */
 		{ "3.1.4-r5", "3.1.4-r6", -1 },			/* openssl */
 		{ "1.2.4_git20230717-r4", "1.2.4-r2", 1 },	/* musl */
 		{ "1.2.4_git20230717-r4", "1.2.4_git20230717-r5", -1 },

@@ -1,0 +1,324 @@
+/*
+ * The evaluator: a queue of evidence ids fed by committed batches and by
+ * the store's list of what the rules in force have not judged, a few jobs
+ * in flight on the worker threads, results written back on the loop.
+ *
+ * The loop thread only reads the stored document (envelope and
+ * referenced sections) and writes one or two rows; rebuilding, judging,
+ * serialising and hashing happen on a worker.  Jobs hold a reference to
+ * the rule set they started with, so a reload never pulls rules out from
+ * under a running job.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <json-c/json.h>
+
+#include "digest.h"
+#include "evaluator.h"
+#include "evidence-doc.h"
+#include "jsonutil.h"
+#include "log.h"
+#include "rules.h"
+#include "store.h"
+#include "workers.h"
+#include "xmalloc.h"
+
+/* Jobs in flight: enough to keep the workers busy without starving
+ * ingest of them. */
+#define EVAL_INFLIGHT	4
+/* Ids fetched from the store's backlog at a time. */
+#define EVAL_FETCH	256
+
+struct rules_ref {
+	struct ruleset	*set;
+	int		 refs;
+};
+
+struct evaluator {
+	struct event_base	*base;
+	struct store		*store;
+	struct workers		*workers;
+	struct rules_ref	*rules;
+	struct event		*pump_ev;
+	int64_t			*queue;
+	size_t			 head, len, cap;
+	size_t			 inflight;
+	int			 scan;		/* look in the store for more */
+	int			 stopped;
+};
+
+struct eval_job {
+	struct evaluator	*ev;
+	struct rules_ref	*rules;
+	struct store_doc	 doc;
+	/* Out, from the worker. */
+	char			*results;
+	size_t			 len;
+	char			 digest[STORE_DIGEST_LEN];
+	int			 counts[STORE_NCOUNTS];
+};
+
+static void
+rules_unref(struct rules_ref *r)
+{
+	if (r != NULL && --r->refs == 0) {
+		ruleset_free(r->set);
+		free(r);
+	}
+}
+
+static void
+evaluator_kick(struct evaluator *ev)
+{
+	event_active(ev->pump_ev, EV_TIMEOUT, 0);
+}
+
+static void
+queue_push(struct evaluator *ev, int64_t id)
+{
+	if (ev->head > 0 && ev->head == ev->len) {
+		ev->head = 0;
+		ev->len = 0;
+	}
+	if (ev->len == ev->cap) {
+		ev->cap = ev->cap ? ev->cap * 2 : 64;
+		ev->queue = xreallocarray(ev->queue, ev->cap,
+		    sizeof(*ev->queue));
+	}
+	ev->queue[ev->len++] = id;
+}
+
+/* Results for a document that cannot be rebuilt: every rule an error,
+ * so the failure shows where people look instead of in a log alone. */
+static struct json_object *
+results_unjudgeable(const struct ruleset *set, const char *why)
+{
+	struct json_object	*arr, *r;
+	size_t			 i;
+
+	arr = json_object_new_array();
+	for (i = 0; i < ruleset_rule_count(set); i++) {
+		r = json_object_new_object();
+		jsonutil_set_string(r, "rule", ruleset_rule(set, i)->id);
+		jsonutil_set_string(r, "status", "error");
+		jsonutil_set(r, "observed", json_object_new_array());
+		jsonutil_set(r, "sources", json_object_new_array());
+		jsonutil_set_string(r, "message", why);
+		json_object_array_add(arr, r);
+	}
+	return arr;
+}
+
+/* On a worker. */
+static void
+eval_work(void *arg)
+{
+	struct eval_job		*j = arg;
+	struct json_object	*doc, *results, *r;
+	enum rule_status	 st;
+	const char		*s, *text;
+	char			 err[256], hex[DIGEST_SHA256_HEXLEN];
+	size_t			 i, n;
+
+	if ((doc = evidence_doc(&j->doc, err, sizeof(err))) == NULL)
+		results = results_unjudgeable(j->rules->set, err);
+	else {
+		results = ruleset_evaluate(j->rules->set, doc);
+		json_object_put(doc);
+	}
+	n = json_object_array_length(results);
+	for (i = 0; i < n; i++) {
+		r = json_object_array_get_idx(results, i);
+		if (jsonutil_get_string(r, "status", &s) == 0 &&
+		    rule_status_parse(s, &st) == 0 && st < STORE_NCOUNTS)
+			j->counts[st]++;
+	}
+	text = json_object_to_json_string_ext(results, JSON_C_TO_STRING_PLAIN |
+	    JSON_C_TO_STRING_NOSLASHESCAPE);
+	j->len = strlen(text);
+	j->results = xstrdup(text);
+	json_object_put(results);
+	snprintf(j->digest, sizeof(j->digest), "sha256:%s",
+	    digest_sha256_hex(j->results, j->len, hex));
+}
+
+static void
+eval_done(void *arg)
+{
+	struct eval_job		*j = arg;
+	struct evaluator	*ev = j->ev;
+	struct store_evaluation	 e;
+
+	memset(&e, 0, sizeof(e));
+	e.evidence_id = j->doc.evidence_id;
+	e.ruleset = ruleset_digest(j->rules->set);
+	e.evaluated_at = time(NULL);
+	e.results = j->results;
+	e.len = j->len;
+	e.results_digest = j->digest;
+	memcpy(e.counts, j->counts, sizeof(e.counts));
+	if (store_evaluation_add(ev->store, &e) != STORE_OK)
+		log_warnx("evidence %lld: results not stored; judged again at "
+		    "the next start", (long long)e.evidence_id);
+	else
+		log_debug("evidence %lld judged: %d pass, %d fail, %d error, "
+		    "%d not applicable", (long long)e.evidence_id,
+		    j->counts[RULE_PASS], j->counts[RULE_FAIL],
+		    j->counts[RULE_ERROR], j->counts[RULE_NOT_APPLICABLE]);
+	store_doc_clear(&j->doc);
+	rules_unref(j->rules);
+	free(j->results);
+	free(j);
+	ev->inflight--;
+	evaluator_kick(ev);
+}
+
+static void
+evaluator_scan(struct evaluator *ev)
+{
+	int64_t	*ids;
+	size_t	 n, i;
+
+	ev->scan = 0;
+	if (store_evaluation_pending(ev->store, ruleset_digest(ev->rules->set),
+	    EVAL_FETCH, &ids, &n) != STORE_OK)
+		return;
+	for (i = 0; i < n; i++)
+		queue_push(ev, ids[i]);
+	/* A full page: more may wait behind it. */
+	if (n == EVAL_FETCH)
+		ev->scan = 1;
+	free(ids);
+}
+
+static void
+evaluator_pump(evutil_socket_t fd, short what, void *arg)
+{
+	struct evaluator	*ev = arg;
+	struct eval_job		*j;
+	int64_t			 id;
+
+	(void)fd;
+	(void)what;
+	if (ev->rules == NULL || ev->stopped)
+		return;
+	while (ev->inflight < EVAL_INFLIGHT) {
+		/* Ids in the queue may have been judged since (a scan and a
+		 * commit can both name one); judging twice only replaces. */
+		if (ev->head == ev->len && ev->scan && ev->inflight == 0)
+			evaluator_scan(ev);
+		if (ev->head == ev->len)
+			return;
+		id = ev->queue[ev->head++];
+		j = xcalloc(1, sizeof(*j));
+		j->ev = ev;
+		if (store_doc_get(ev->store, id, &j->doc) != STORE_OK) {
+			log_warnx("evidence %lld: cannot be read for judging",
+			    (long long)id);
+			free(j);
+			continue;
+		}
+		j->rules = ev->rules;
+		j->rules->refs++;
+		ev->inflight++;
+		workers_submit(ev->workers, eval_work, eval_done, j);
+	}
+}
+
+struct evaluator *
+evaluator_new(struct event_base *base, struct store *store,
+    struct workers *workers)
+{
+	struct evaluator	*ev;
+
+	ev = xcalloc(1, sizeof(*ev));
+	ev->base = base;
+	ev->store = store;
+	ev->workers = workers;
+	if ((ev->pump_ev = event_new(base, -1, 0, evaluator_pump, ev)) ==
+	    NULL)
+		fatalx("evaluator: event_new failed");
+	return ev;
+}
+
+void
+evaluator_free(struct evaluator *ev)
+{
+	if (ev == NULL)
+		return;
+	event_free(ev->pump_ev);
+	rules_unref(ev->rules);
+	free(ev->queue);
+	free(ev);
+}
+
+int
+evaluator_set_rules(struct evaluator *ev, struct ruleset *set)
+{
+	struct store_pack	*packs;
+	struct rule_pack_info	 pi;
+	struct rules_ref	*r;
+	size_t			 i, n;
+	enum store_status	 rc;
+
+	n = ruleset_pack_count(set);
+	packs = xcalloc(n ? n : 1, sizeof(*packs));
+	for (i = 0; i < n; i++) {
+		ruleset_pack(set, i, &pi);
+		packs[i].digest = pi.digest;
+		packs[i].name = pi.name;
+		packs[i].version = pi.version;
+		packs[i].body = pi.body;
+		packs[i].len = pi.body_len;
+	}
+	rc = store_ruleset_add(ev->store, ruleset_digest(set), packs, n,
+	    time(NULL));
+	free(packs);
+	if (rc != STORE_OK)
+		return -1;
+	r = xcalloc(1, sizeof(*r));
+	r->set = set;
+	r->refs = 1;
+	rules_unref(ev->rules);
+	ev->rules = r;
+	log_info("rules: %zu rule(s) from %zu pack(s), rule set %.19s",
+	    ruleset_rule_count(set), n, ruleset_digest(set));
+	/* What these rules have not judged yet. */
+	ev->head = ev->len = 0;
+	ev->scan = 1;
+	evaluator_kick(ev);
+	return 0;
+}
+
+const struct ruleset *
+evaluator_rules(struct evaluator *ev)
+{
+	return ev->rules != NULL ? ev->rules->set : NULL;
+}
+
+void
+evaluator_stored(struct evaluator *ev, int64_t id)
+{
+	if (ev->stopped)
+		return;
+	queue_push(ev, id);
+	evaluator_kick(ev);
+}
+
+size_t
+evaluator_backlog(struct evaluator *ev)
+{
+	return ev->inflight + (ev->stopped ? 0 : ev->len - ev->head);
+}
+
+void
+evaluator_stop(struct evaluator *ev)
+{
+	ev->stopped = 1;
+}
