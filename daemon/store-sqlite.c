@@ -154,6 +154,55 @@ static const char *const migrations[] = {
 	"  expires_at INTEGER NOT NULL,"
 	"  removed_at INTEGER NOT NULL DEFAULT 0,"
 	"  removed_by TEXT NOT NULL DEFAULT '');",
+
+	/* 4: audits and their baselines, drift, the alert outbox. */
+	"CREATE TABLE audits ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL,"
+	"  started_at INTEGER NOT NULL,"
+	"  started_by TEXT NOT NULL,"
+	"  scheduled INTEGER NOT NULL DEFAULT 0,"
+	"  hosts INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE baselines ("
+	"  audit_id INTEGER NOT NULL,"		/* 0: before any audit */
+	"  agent_id TEXT NOT NULL,"
+	"  evidence_id INTEGER NOT NULL REFERENCES evidence (id),"
+	"  ruleset TEXT NOT NULL,"
+	"  results TEXT NOT NULL REFERENCES result_sets (digest),"
+	"  PRIMARY KEY (audit_id, agent_id));"
+	"CREATE TABLE drift ("
+	"  id INTEGER PRIMARY KEY,"
+	"  agent_id TEXT NOT NULL,"		/* '': not about one host */
+	"  kind TEXT NOT NULL,"
+	"  subject TEXT NOT NULL,"		/* rule, section, or '' */
+	"  state TEXT NOT NULL,"		/* open, acknowledged, resolved */
+	"  opened_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL,"
+	"  audit_id INTEGER NOT NULL,"
+	"  evidence_id INTEGER NOT NULL,"	/* 0: none */
+	"  detail TEXT NOT NULL,"		/* JSON */
+	"  acked_at INTEGER NOT NULL DEFAULT 0,"
+	"  acked_by TEXT NOT NULL DEFAULT '',"
+	"  ack_comment TEXT NOT NULL DEFAULT '',"
+	"  resolved_at INTEGER NOT NULL DEFAULT 0,"
+	"  resolution TEXT NOT NULL DEFAULT '');"
+	"CREATE UNIQUE INDEX drift_unresolved ON drift (agent_id, kind, subject)"
+	"  WHERE state != 'resolved';"
+	"CREATE INDEX drift_opened ON drift (opened_at);"
+	"CREATE TABLE alert_outbox ("
+	"  id INTEGER PRIMARY KEY,"
+	"  drift_id INTEGER NOT NULL REFERENCES drift (id),"
+	"  event TEXT NOT NULL,"		/* opened, resolved */
+	"  sink TEXT NOT NULL,"
+	"  idempotency_key TEXT NOT NULL UNIQUE,"
+	"  payload TEXT NOT NULL,"		/* JSON, as at the event */
+	"  created_at INTEGER NOT NULL,"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_attempt_at INTEGER NOT NULL,"
+	"  delivered_at INTEGER NOT NULL DEFAULT 0,"
+	"  last_error TEXT NOT NULL DEFAULT '');"
+	"CREATE INDEX alert_outbox_due ON alert_outbox (delivered_at,"
+	"  next_attempt_at);",
 };
 #define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
 

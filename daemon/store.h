@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#define STORE_SCHEMA_VERSION	3
+#define STORE_SCHEMA_VERSION	4
 #define STORE_HASH_LEN		32	/* SHA-256 of a token secret */
 
 enum store_status {
@@ -333,5 +333,151 @@ enum store_status store_waiver_remove(struct store *, int64_t id, time_t now,
 /* All of them, newest first. */
 enum store_status store_waiver_list(struct store *, struct store_waiver **out,
 		    size_t *n);
+
+/*
+ * Audits freeze a baseline: for every host its newest judged document
+ * (whose section digests and results the store keeps).  A host that was
+ * in no audit yet has its first judged document as baseline (audit 0).
+ */
+struct store_audit {
+	int64_t		 id;
+	char		 name[256];
+	time_t		 started_at;
+	char		 started_by[64];
+	int		 scheduled;
+	int64_t		 hosts;		/* baselines frozen */
+};
+
+/* Start an audit at now: freeze every unrevoked host's baseline and
+ * resolve every unresolved drift item ("superseded by audit N"); the ids
+ * of the items resolved are returned (allocated) for alerting. */
+enum store_status store_audit_start(struct store *, struct store_audit *,
+		    int64_t **resolved, size_t *nresolved);
+/* Newest first. */
+enum store_status store_audit_list(struct store *, struct store_audit **out,
+		    size_t *n);
+/* The newest scheduled audit's start, 0 when none. */
+enum store_status store_audit_last_scheduled(struct store *, time_t *at);
+
+struct store_baseline {
+	int64_t		 audit_id;
+	int64_t		 evidence_id;
+	char		 ruleset[STORE_DIGEST_LEN];
+	char		 results[STORE_DIGEST_LEN];	/* result set digest */
+};
+
+/* The baseline a host is compared with: from the newest audit that froze
+ * one for it, else its audit-0 baseline.  STORE_NOT_FOUND: none yet. */
+enum store_status store_baseline_get(struct store *, const char *agent_id,
+		    struct store_baseline *);
+/* A host's first judged document becomes its audit-0 baseline. */
+enum store_status store_baseline_initial(struct store *, const char *agent_id,
+		    int64_t evidence_id, const char *ruleset,
+		    const char *results);
+/* A stored result set's body (allocated). */
+enum store_status store_result_set_get(struct store *, const char *digest,
+		    char **body, size_t *len);
+
+/* A document's sections: names and digests (allocated arrays). */
+struct store_section_ref {
+	char		 name[64];
+	char		 digest[STORE_DIGEST_LEN];
+};
+enum store_status store_evidence_sections(struct store *, int64_t evidence_id,
+		    struct store_section_ref **out, size_t *n);
+/* The newest document of an agent (0 when none). */
+enum store_status store_agent_latest(struct store *, const char *agent_id,
+		    int64_t *evidence_id, time_t *received_at);
+
+/* Drift items. */
+struct store_drift {
+	int64_t		 id;
+	char		 agent_id[40];		/* "": not about one host */
+	char		 hostname[256];		/* filled by reads */
+	char		 kind[32];
+	char		 subject[128];
+	char		 state[16];		/* open, acknowledged, resolved */
+	time_t		 opened_at;
+	time_t		 updated_at;
+	int64_t		 audit_id;
+	int64_t		 evidence_id;
+	char		*detail;		/* JSON text */
+	time_t		 acked_at;
+	char		 acked_by[64];
+	char		 ack_comment[512];
+	time_t		 resolved_at;
+	char		 resolution[128];
+};
+
+/*
+ * Open an item for (agent, kind, subject), or when one is unresolved
+ * already update its evidence, detail and updated_at: STORE_OK with d->id
+ * and d->opened_at set for a new item, STORE_EXISTS for an update (d->id
+ * set too).
+ */
+enum store_status store_drift_open(struct store *, struct store_drift *d);
+/* Resolve the unresolved item for (agent, kind, subject), if any:
+ * STORE_OK with *id, or STORE_NOT_FOUND. */
+enum store_status store_drift_resolve(struct store *, const char *agent_id,
+		    const char *kind, const char *subject, time_t now,
+		    const char *resolution, int64_t *id);
+/* Acknowledge an open item: STORE_NOT_FOUND when there is no such item,
+ * STORE_EXISTS when it is not open. */
+enum store_status store_drift_ack(struct store *, int64_t id, time_t now,
+		    const char *by, const char *comment);
+
+struct store_drift_filter {
+	const char	*state;		/* NULL: any */
+	const char	*agent;		/* agent id or hostname; NULL: any */
+	const char	*kind;		/* NULL: any */
+	time_t		 since;		/* opened or updated at or after */
+	int64_t		 after_id;	/* id > after_id */
+	size_t		 limit;		/* 0: all */
+};
+/* Oldest first. */
+enum store_status store_drift_list(struct store *,
+		    const struct store_drift_filter *, struct store_drift **out,
+		    size_t *n);
+enum store_status store_drift_get(struct store *, int64_t id,
+		    struct store_drift *);
+void		  store_drift_clear(struct store_drift *);
+void		  store_drift_list_free(struct store_drift *, size_t);
+
+/* Hosts whose newest document is older than before (silent), unrevoked,
+ * with a document at all. */
+enum store_status store_agents_silent(struct store *, time_t before,
+		    char (**ids)[40], size_t *n);
+
+/* The alert outbox: one entry per drift event and sink, kept after
+ * delivery for the record. */
+struct store_alert {
+	int64_t		 id;
+	int64_t		 drift_id;
+	char		 event[16];		/* opened, resolved */
+	char		 sink[32];
+	char		 idempotency_key[80];
+	char		*payload;		/* JSON text */
+	time_t		 created_at;
+	int64_t		 attempts;
+	time_t		 next_attempt_at;
+	time_t		 delivered_at;		/* 0: not yet */
+	char		 last_error[256];
+};
+
+/* Queue (idempotent on the key: STORE_EXISTS when queued before). */
+enum store_status store_alert_add(struct store *, struct store_alert *);
+/* Undelivered entries due at now, oldest first, at most limit. */
+enum store_status store_alert_due(struct store *, time_t now, size_t limit,
+		    struct store_alert **out, size_t *n);
+enum store_status store_alert_delivered(struct store *, int64_t id,
+		    time_t now);
+enum store_status store_alert_retry(struct store *, int64_t id, time_t next,
+		    const char *error);
+/* Undelivered first, then the newest delivered, at most limit. */
+enum store_status store_alert_list(struct store *, int undelivered_only,
+		    size_t limit, struct store_alert **out, size_t *n);
+/* The earliest next attempt of an undelivered entry (0: none). */
+enum store_status store_alert_next_due(struct store *, time_t *at);
+void		  store_alert_list_free(struct store_alert *, size_t);
 
 #endif
