@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 
@@ -160,6 +161,23 @@ static const struct expect expected[] = {
 };
 #define NEXPECTED	(sizeof(expected) / sizeof(expected[0]))
 
+/*
+ * Without root the fixture copies keep their modes but not their owners,
+ * and rhel9's /etc/shadow is 0000 (the RHEL default): the agent cannot
+ * read it, says so, and every rule judging a value from it is an error,
+ * never a pass.  These cells replace the table's then.
+ */
+static const struct unprivileged {
+	const char	*id;
+	enum fixture	 fixture;
+	const char	*status;
+} unprivileged[] = {
+	{ "LNX-AUTH-005",	RHEL9,	S_E },
+	{ "LNX-AUTH-006",	RHEL9,	S_E },
+	{ "LNX-AUTH-007",	RHEL9,	S_E },
+	{ "LNX-ACCT-002",	RHEL9,	S_E },
+};
+
 /* The controls the pack is meant to evidence, each by at least one rule
  * (A.5.18 and A.8.3, access rights and access restriction, separately). */
 static const char *const controls_2022[] = {
@@ -189,6 +207,21 @@ expect_find(const char *id)
 		if (strcmp(expected[i].id, id) == 0)
 			return &expected[i];
 	return NULL;
+}
+
+/* The status expected of rule e on fixture fx as the test runs. */
+static const char *
+expect_status(const struct expect *e, enum fixture fx)
+{
+	size_t	i;
+
+	if (geteuid() != 0)
+		for (i = 0; i < sizeof(unprivileged) / sizeof(unprivileged[0]);
+		    i++)
+			if (unprivileged[i].fixture == fx &&
+			    strcmp(unprivileged[i].id, e->id) == 0)
+				return unprivileged[i].status;
+	return e->status[fx];
 }
 
 static const char *
@@ -238,6 +271,13 @@ test_pack_shape(void **state)
 				nbad++;
 			}
 	}
+
+	for (i = 0; i < sizeof(unprivileged) / sizeof(unprivileged[0]); i++)
+		if (expect_find(unprivileged[i].id) == NULL) {
+			print_error("%s: an unprivileged cell for a rule not in "
+			    "the expected table\n", unprivileged[i].id);
+			nbad++;
+		}
 
 	for (i = 0; i < sizeof(controls_2022) / sizeof(controls_2022[0]);
 	    i++) {
@@ -289,7 +329,7 @@ check_fixture(enum fixture fx)
 			nbad++;
 			continue;
 		}
-		want = e->status[fx];
+		want = expect_status(e, fx);
 		if (strcmp(got, want) == 0)
 			continue;
 		print_error("%s on %s: expected %s, got %s\n"
