@@ -115,10 +115,32 @@ print_findings(struct json_object *list, int all)
 		printf("(no findings)\n");
 }
 
+/* "LNX-A, LNX-B, ..." wrapped under a host's line. */
+static void
+print_ids(struct json_object *ids)
+{
+	size_t	 i, n, col = 10;
+
+	n = json_object_array_length(ids);
+	printf("%10s", "");
+	for (i = 0; i < n; i++) {
+		const char *id = json_object_get_string(
+		    json_object_array_get_idx(ids, i));
+
+		if (i > 0 && col + strlen(id) + 2 > 78) {
+			printf(",\n%10s", "");
+			col = 10;
+		} else if (i > 0)
+			col += (size_t)printf(", ");
+		col += (size_t)printf("%s", id);
+	}
+	printf("\n");
+}
+
 static void
 print_controls(struct json_object *list, int all)
 {
-	struct json_object	*c, *h, *rules, *per;
+	struct json_object	*c, *h, *rules, *per, *ids;
 	size_t			 i, j, n, m;
 
 	n = json_object_array_length(list);
@@ -143,9 +165,13 @@ print_controls(struct json_object *list, int all)
 		m = json_object_array_length(per);
 		for (j = 0; j < m; j++) {
 			h = json_object_array_get_idx(per, j);
-			if (strcmp(str(h, "state"), "passing") != 0)
-				printf("        %-24.24s %s\n",
-				    str(h, "hostname"), str(h, "state"));
+			if (strcmp(str(h, "state"), "passing") == 0)
+				continue;
+			printf("        %-24.24s %s\n", str(h, "hostname"),
+			    str(h, "state"));
+			if (jsonutil_get_array(h, "not_passing", &ids) == 0 &&
+			    json_object_array_length(ids) > 0)
+				print_ids(ids);
 		}
 	}
 }

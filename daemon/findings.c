@@ -411,7 +411,8 @@ findings_controls(struct findings *f, const struct findings_filter *flt,
 	const struct rule_info		*ri;
 	const struct store_waiver	*w;
 	struct json_object		*list, *o, *rules, *hosts, *per, *h;
-	struct json_object		*hrules, *r;
+	struct json_object		*hrules, *r, *attn;
+	enum rule_status		 rs;
 	const char			*id, *state;
 	size_t				 i, k, j, n, nc, counts[RULE_NSTATUS];
 	int64_t				 tally[4];
@@ -434,6 +435,7 @@ findings_controls(struct findings *f, const struct findings_filter *flt,
 		for (k = 0; k < s.nsets; k++) {
 			memset(counts, 0, sizeof(counts));
 			hrules = json_object_new_array();
+			attn = json_object_new_array();
 			n = json_object_array_length(s.results[k]);
 			for (j = 0; j < n; j++) {
 				r = json_object_array_get_idx(s.results[k], j);
@@ -443,9 +445,14 @@ findings_controls(struct findings *f, const struct findings_filter *flt,
 				    NULL || !rule_has_control(ri, FRAMEWORK,
 				    c->id))
 					continue;
-				counts[result_status(&s, k, r, &w)]++;
+				rs = result_status(&s, k, r, &w);
+				counts[rs]++;
 				json_object_array_add(hrules,
 				    json_object_new_string(id));
+				if (rs == RULE_FAIL || rs == RULE_ERROR ||
+				    rs == RULE_WAIVED)
+					json_object_array_add(attn,
+					    json_object_new_string(id));
 			}
 			/* The rules named are those that judged. */
 			n = json_object_array_length(hrules);
@@ -466,6 +473,7 @@ findings_controls(struct findings *f, const struct findings_filter *flt,
 			jsonutil_set_string(h, "state", state);
 			jsonutil_set(h, "counts", counts_json(counts));
 			jsonutil_set(h, "rules", hrules);
+			jsonutil_set(h, "not_passing", attn);
 			json_object_array_add(per, h);
 		}
 		jsonutil_set(o, "rules", rules);

@@ -42,7 +42,8 @@ struct findings_filter {
  *   the rules judged pass, fail or error; absent before any result).
  * findings_controls: an array, one object per ISO 27001:2022 control:
  *   control, title, theme, rules [ids], hosts {passing, failing, waived,
- *   not_evidenced}, and per host its state and the rules behind it.
+ *   not_evidenced}, and per_host: agent_id, hostname, state, counts,
+ *   rules (that judged) and not_passing (failed, errors, waived).
  */
 int	findings_list(struct findings *, const struct findings_filter *,
 	    struct json_object **out);

@@ -718,12 +718,14 @@ pack_parse(struct ruleset *set, const char *file, const char *buf,
 		    sizeof(*set->rules));
 		set->rules[set->nrules++] = r;
 	}
-	json_object_put(root);
-	if (ld.errors > 0 || name == NULL || version == NULL)
+	if (ld.errors > 0 || name == NULL || version == NULL) {
+		json_object_put(root);
 		return -1;
-
+	}
+	/* name and version live in root. */
 	p->name = xstrdup(name);
 	p->version = xstrdup(version);
+	json_object_put(root);
 	p->path = xstrdup(file);
 	p->body = xmalloc(len + 1);
 	memcpy(p->body, buf, len);

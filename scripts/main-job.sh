@@ -6,8 +6,8 @@
 # configurations; start exhibitd on its embedded SQLite store in a fresh
 # state directory (_build/main/run), listening on 127.0.0.1 only; enroll
 # a local agent; collect this host's evidence, sign it and push it over
-# mutual TLS; and print what the daemon stored.  Rule evaluation extends
-# this same script as it lands.
+# mutual TLS; print what the daemon stored; and print how the rule pack
+# judged this host, per ISO 27001:2022 control.
 set -euo pipefail
 
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,8 +29,10 @@ for prog in exhibitd exhibit-agent exhibitctl; do
 	"$build/$prog" --version
 done
 echo
-echo "== checking the example configurations"
-"$build/exhibitd" -n -f "$src/conf/exhibitd.conf"
+echo "== checking the example configurations and the rule pack"
+sed "s|^directory = .*|directory = $src/conf/rules|" "$src/conf/exhibitd.conf" \
+    >"$build/exhibitd.conf.example"
+"$build/exhibitd" -n -f "$build/exhibitd.conf.example"
 "$build/exhibit-agent" -n -f "$src/conf/agent.conf"
 
 echo
@@ -44,6 +46,8 @@ log = stderr
 [server]
 names = localhost, 127.0.0.1
 listen = 127.0.0.1:$port
+[rules]
+directory = $src/conf/rules
 CONF
 "$build/exhibitctl" -f "$run/exhibitd.conf" init | grep -v '^exh_'
 "$build/exhibitd" -f "$run/exhibitd.conf" 2>"$run/exhibitd.log" &
@@ -93,5 +97,19 @@ id=$("$build/exhibitctl" -f "$run/exhibitd.conf" evidence list --limit 1 |
     >"$build/evidence.txt"
 head -2 "$build/evidence.txt"
 sed -n 3p "$build/evidence.txt"
-echo
 echo "The stored document, its signature checked again, is in $build/evidence.txt"
+
+echo
+echo "== this host judged against the ISO 27001:2022 rule pack"
+# Judging follows the acknowledgement; wait for the result.
+for ((i = 0; i < 100; i++)); do
+	"$build/exhibitctl" -f "$run/exhibitd.conf" hosts | grep -q '%' && break
+	sleep 0.1
+done
+"$build/exhibitctl" -f "$run/exhibitd.conf" hosts
+echo
+"$build/exhibitctl" -f "$run/exhibitd.conf" findings >"$build/findings.txt"
+"$build/exhibitctl" -f "$run/exhibitd.conf" controls
+echo
+echo "Every finding, with observed values and source files: $build/findings.txt"
+echo "(exhibitctl -f $run/exhibitd.conf findings --help for filters)"

@@ -206,4 +206,43 @@ expect_api 200 '"status":"fail"' "a document of references is judged as a whole"
 
 daemon_stop
 [[ $drc == 0 ]] && ok "exhibitd stops cleanly" || not_ok "exhibitd exit $drc"
+
+# exhibitctl evaluate: the same engine offline, on a document or envelope.
+ev() { "$CTLB" evaluate --rules "$top_srcdir/conf/rules" "$@"; }
+"$AGENT" collect --root "$FIX/debian12-weak" >"$TMP/weak.json"
+run ev "$TMP/weak.json"
+expect_rc 1 "evaluate: failures give exit status 1"
+expect_in out "A.8.5 Secure authentication" "results grouped by control"
+expect_in out "LNX-SSH-001" "the weak host's root login over SSH"
+expect_in out "/etc/ssh/sshd_config:" "with its source file and line"
+expect_in out "$NRULES rules:" "and a total"
+run ev --json "$TMP/weak.json"
+n=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(len(d["results"]), d["packs"][0]["digest"][:7])' "$TMP/out")
+[[ $n == "$NRULES sha256:" ]] && ok "evaluate --json: every rule, the pack's digest" || not_ok "evaluate --json: $n"
+run ev - <"$TMP/weak.json"
+expect_rc 1 "evaluate reads standard input"
+# (The agent's own collect --sign sends references once it has pushed.)
+"$top_builddir/tests/tools/sign-envelope" "$TMP/weak/agent.key" "$TMP/weak.json" >"$TMP/weak.env"
+openssl pkey -in "$TMP/weak/agent.key" -pubout -out "$TMP/weak.pub" 2>/dev/null
+openssl genpkey -algorithm ed25519 2>/dev/null | openssl pkey -pubout -out "$TMP/other.pub"
+run ev --key "$TMP/weak.pub" "$TMP/weak.env"
+expect_rc 1 "evaluate checks an envelope with the agent's key"
+expect_in out "LNX-SSH-001" "and judges its payload"
+run ev --key "$TMP/other.pub" "$TMP/weak.env"
+expect_rc 2 "an envelope signed by another key is refused"
+expect_in err "no signature by key" "and says so"
+run ev "$TMP/weak.env"
+expect_in err "signature not checked" "without --key it says the signature was not checked"
+printf '{"sections":\n{"x":\n' >"$TMP/broken.json"
+run ev "$TMP/broken.json"
+expect_rc 2 "evaluate on broken JSON"
+expect_in err "broken.json" "names the file"
+printf '{"sections":{"sshd":{"digest":"sha256:%064d","unchanged_since":1}}}' 0 >"$TMP/ref.json"
+run ev "$TMP/ref.json"
+expect_rc 2 "evaluate refuses a document of references"
+expect_in err "reference to an earlier document" "and says why"
+run "$CTLB" evaluate --rules "$TMP/nonexistent" "$TMP/weak.json"
+expect_rc 2 "evaluate with a missing rules directory"
+run ev --no-such-option
+expect_rc 2 "evaluate with an unknown option"
 finish
