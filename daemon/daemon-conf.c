@@ -10,6 +10,7 @@
 
 #include "daemon-conf.h"
 #include "log.h"
+#include "schedule.h"
 
 static const struct conf_key daemon_conf_keys[] = {
 	{ "daemon", "state_dir", CONF_PATH,
@@ -43,6 +44,15 @@ static const struct conf_key daemon_conf_keys[] = {
 	{ "rules", "directory", CONF_PATH,
 	    offsetof(struct daemon_conf, rules_dir), DAEMON_RULES_DIR,
 	    0, 0, NULL },
+	{ "drift", "stale_after", CONF_DURATION,
+	    offsetof(struct daemon_conf, stale_after), "3h",
+	    1, 366LL * 86400, NULL },
+	{ "drift", "silence_check", CONF_DURATION,
+	    offsetof(struct daemon_conf, silence_check), "1m",
+	    1, 86400, NULL },
+	{ "audits", "schedule", CONF_STRING,
+	    offsetof(struct daemon_conf, audit_schedule), "none",
+	    0, 0, NULL },
 };
 #define NKEYS	(sizeof(daemon_conf_keys) / sizeof(daemon_conf_keys[0]))
 
@@ -56,8 +66,19 @@ int
 daemon_conf_load(const char *path, struct daemon_conf *dc,
     struct conf_errors *errs)
 {
+	struct schedule	 sc;
+	char		 err[256];
+	int		 n;
+
 	conf_defaults(daemon_conf_keys, NKEYS, dc);
-	return conf_load_file(path, daemon_conf_keys, NKEYS, dc, errs);
+	n = conf_load_file(path, daemon_conf_keys, NKEYS, dc, errs);
+	/* Values whose syntax is richer than the key types. */
+	if (n == 0 && schedule_parse(dc->audit_schedule, &sc, err,
+	    sizeof(err)) == -1) {
+		conf_errors_add(errs, "%s: [audits] schedule: %s", path, err);
+		n++;
+	}
+	return n;
 }
 
 void

@@ -24,6 +24,9 @@ struct daemon_conf {
 	uint64_t	 max_body_size;
 	long long	 max_clock_skew;	/* seconds */
 	char		*rules_dir;
+	long long	 stale_after;		/* seconds without evidence */
+	long long	 silence_check;		/* seconds between checks */
+	char		*audit_schedule;	/* NULL or "": none */
 };
 
 /* The defaults alone, for when no file exists. */

@@ -20,6 +20,7 @@
 #include <json-c/json.h>
 
 #include "digest.h"
+#include "drift.h"
 #include "evaluator.h"
 #include "evidence-doc.h"
 #include "jsonutil.h"
@@ -45,6 +46,7 @@ struct evaluator {
 	struct store		*store;
 	struct workers		*workers;
 	struct rules_ref	*rules;
+	struct drift		*drift;
 	struct event		*pump_ev;
 	int64_t			*queue;
 	size_t			 head, len, cap;
@@ -58,11 +60,14 @@ struct eval_job {
 	struct rules_ref	*rules;
 	struct store_doc	 doc;
 	/* Out, from the worker. */
+	struct json_object	*tree;
 	char			*results;
 	size_t			 len;
 	char			 digest[STORE_DIGEST_LEN];
 	int			 counts[STORE_NCOUNTS];
 };
+
+static void	evaluator_tell_drift(struct evaluator *);
 
 static void
 rules_unref(struct rules_ref *r)
@@ -143,7 +148,8 @@ eval_work(void *arg)
 	    JSON_C_TO_STRING_NOSLASHESCAPE);
 	j->len = strlen(text);
 	j->results = xstrdup(text);
-	json_object_put(results);
+	/* The drift engine compares the tree on the loop. */
+	j->tree = results;
 	snprintf(j->digest, sizeof(j->digest), "sha256:%s",
 	    digest_sha256_hex(j->results, j->len, hex));
 }
@@ -166,11 +172,16 @@ eval_done(void *arg)
 	if (store_evaluation_add(ev->store, &e) != STORE_OK)
 		log_warnx("evidence %lld: results not stored; judged again at "
 		    "the next start", (long long)e.evidence_id);
-	else
+	else {
+		if (ev->drift != NULL)
+			drift_judged(ev->drift, e.evidence_id, j->doc.agent_id,
+			    e.ruleset, e.results_digest, j->tree);
 		log_debug("evidence %lld judged: %d pass, %d fail, %d error, "
 		    "%d not applicable", (long long)e.evidence_id,
 		    j->counts[RULE_PASS], j->counts[RULE_FAIL],
 		    j->counts[RULE_ERROR], j->counts[RULE_NOT_APPLICABLE]);
+	}
+	json_object_put(j->tree);
 	store_doc_clear(&j->doc);
 	rules_unref(j->rules);
 	free(j->results);
@@ -289,11 +300,42 @@ evaluator_set_rules(struct evaluator *ev, struct ruleset *set)
 	ev->rules = r;
 	log_info("rules: %zu rule(s) from %zu pack(s), rule set %.19s",
 	    ruleset_rule_count(set), n, ruleset_digest(set));
+	if (ev->drift != NULL)
+		evaluator_tell_drift(ev);
 	/* What these rules have not judged yet. */
 	ev->head = ev->len = 0;
 	ev->scan = 1;
 	evaluator_kick(ev);
 	return 0;
+}
+
+/* The rules in force, as the drift engine records a change of them. */
+static void
+evaluator_tell_drift(struct evaluator *ev)
+{
+	struct rule_pack_info	 pi;
+	struct json_object	*packs, *p;
+	size_t			 i;
+
+	packs = json_object_new_array();
+	for (i = 0; i < ruleset_pack_count(ev->rules->set); i++) {
+		ruleset_pack(ev->rules->set, i, &pi);
+		p = json_object_new_object();
+		jsonutil_set_string(p, "pack", pi.name);
+		jsonutil_set_string(p, "version", pi.version);
+		jsonutil_set_string(p, "digest", pi.digest);
+		json_object_array_add(packs, p);
+	}
+	drift_rules(ev->drift, ruleset_digest(ev->rules->set), packs);
+	json_object_put(packs);
+}
+
+void
+evaluator_set_drift(struct evaluator *ev, struct drift *dr)
+{
+	ev->drift = dr;
+	if (ev->rules != NULL)
+		evaluator_tell_drift(ev);
 }
 
 const struct ruleset *

@@ -30,6 +30,10 @@ void		  evaluator_free(struct evaluator *);
  */
 int		  evaluator_set_rules(struct evaluator *, struct ruleset *);
 
+/* Compare every newly judged document with its host's baseline. */
+struct drift;
+void		  evaluator_set_drift(struct evaluator *, struct drift *);
+
 /* The rules in force (NULL before any). */
 const struct ruleset *evaluator_rules(struct evaluator *);
 

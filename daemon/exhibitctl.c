@@ -51,6 +51,12 @@ static const struct ctl_cmd ctl_cmds[] = {
 	    "accepted risks: a rule's failures on some hosts reported as\n"
 	    "                    waived until they expire (see waiver --help)",
 	    ctl_waiver },
+	{ "audit", "start --name N|list",
+	    "freeze every host's baseline (an internal audit); list audits",
+	    ctl_audit },
+	{ "drift", "[--state S] [--watch] ...|ack ID",
+	    "how hosts differ from their audited baseline (see drift --help)",
+	    ctl_drift },
 	{ "evaluate", "[--rules DIR] FILE|-",
 	    "judge an evidence document or envelope against the rule\n"
 	    "                    packs offline, without a daemon "

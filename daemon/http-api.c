@@ -28,13 +28,12 @@
 #include "token.h"
 #include "waiver.h"
 
-#define READERS	(STORE_ROLE_BIT(ROLE_ADMIN) | STORE_ROLE_BIT(ROLE_SECURITY) | \
-		    STORE_ROLE_BIT(ROLE_AUDITOR))
-#define ADMINS	STORE_ROLE_BIT(ROLE_ADMIN)
+#define READERS	HTTP_READERS
+#define ADMINS	HTTP_ADMINS
 
 /* 0 with hr->person set when the bearer token may act here, else -1 after
  * refusing. */
-static int
+int
 http_person_auth(struct http_req *hr, unsigned roles)
 {
 	unsigned char		 hash[STORE_HASH_LEN];
@@ -88,7 +87,7 @@ http_person_auth(struct http_req *hr, unsigned roles)
 }
 
 /* The query's parameters, each of them known: 0, or -1 after refusing. */
-static int
+int
 http_query(struct http_req *hr, const char *const *known,
     struct evkeyvalq *q)
 {

@@ -16,6 +16,7 @@
 #include "store.h"
 
 struct daemon_conf;
+struct drift;
 struct evhttp_request;
 struct findings;
 struct ingest_keys;
@@ -32,6 +33,7 @@ struct http_req {
 	EVP_PKEY		*cakey;
 	SSL			*ssl;
 	struct findings		*findings;
+	struct drift		*drift;
 	const struct ruleset	*rules;		/* in force */
 	const char		*route;
 	int			 method;	/* EVHTTP_REQ_* */
@@ -89,5 +91,24 @@ void	http_findings(struct http_req *);
 void	http_controls(struct http_req *);
 void	http_waivers(struct http_req *);
 void	http_waiver(struct http_req *);
+void	http_drift(struct http_req *);
+void	http_drift_item(struct http_req *);
+void	http_audits(struct http_req *);
+
+/* A person's bearer token may act here (roles: STORE_ROLE_BIT()s): 0
+ * with hr->person set, else -1 after refusing (401 or 403). */
+#define HTTP_READERS	(STORE_ROLE_BIT(ROLE_ADMIN) | \
+			    STORE_ROLE_BIT(ROLE_SECURITY) | \
+			    STORE_ROLE_BIT(ROLE_AUDITOR))
+#define HTTP_ADMINS	STORE_ROLE_BIT(ROLE_ADMIN)
+#define HTTP_RESPONDERS	(STORE_ROLE_BIT(ROLE_ADMIN) | \
+			    STORE_ROLE_BIT(ROLE_SECURITY))
+int	http_person_auth(struct http_req *, unsigned roles);
+
+/* The query string's parameters, every one of them in known (NULL
+ * terminated): 0, or -1 after refusing with 400.  Clear q after. */
+struct evkeyvalq;
+int	http_query(struct http_req *, const char *const *known,
+	    struct evkeyvalq *q);
 
 #endif

@@ -568,7 +568,10 @@ result_sources(struct eval *ev, const struct rule *r)
 						sources_add(ev, out, p, 0);
 			}
 		}
-		return out;
+		/* Patterns that name nothing the agent read fall back to
+		 * the automatic choice rather than cite no file. */
+		if (json_object_array_length(out) > 0)
+			return out;
 	}
 	for (i = 0; i < ev->nhints; i++) {
 		src = ev->hints[i].source;

@@ -41,6 +41,7 @@
 
 #include "ca.h"
 #include "daemon-conf.h"
+#include "drift.h"
 #include "evaluator.h"
 #include "findings.h"
 #include "http.h"
@@ -89,6 +90,7 @@ struct server {
 	struct workers			*syncer;	/* one thread */
 	struct evaluator		*evaluator;
 	struct findings			*findings;
+	struct drift			*drift;
 	int64_t				*stored;	/* in the open batch */
 	size_t				 nstored, stored_cap;
 	size_t				 nconns;
@@ -216,7 +218,8 @@ server_peer(struct evhttp_request *req, char *buf, size_t len)
 }
 
 static const struct route {
-	const char	*path;	/* ending in "/": that, then one segment */
+	const char	*path;	/* ending in "/": that, then a parameter
+				   the handler checks */
 	int		 methods;	/* EVHTTP_REQ_* or'ed */
 	void		(*handler)(struct http_req *);
 } routes[] = {
@@ -232,6 +235,11 @@ static const struct route {
 	{ "/v1/waivers",	EVHTTP_REQ_GET | EVHTTP_REQ_POST,
 	    http_waivers },
 	{ "/v1/waivers/",	EVHTTP_REQ_DELETE,	http_waiver },
+	{ "/v1/drift",		EVHTTP_REQ_GET,		http_drift },
+	{ "/v1/drift/",		EVHTTP_REQ_GET | EVHTTP_REQ_POST,
+	    http_drift_item },
+	{ "/v1/audits",		EVHTTP_REQ_GET | EVHTTP_REQ_POST,
+	    http_audits },
 };
 #define NROUTES	(sizeof(routes) / sizeof(routes[0]))
 
@@ -266,6 +274,7 @@ server_dispatch(struct evhttp_request *req, void *arg)
 	memset(&hr, 0, sizeof(hr));
 	hr.srv = srv;
 	hr.findings = srv->findings;
+	hr.drift = srv->drift;
 	hr.rules = evaluator_rules(srv->evaluator);
 	hr.req = req;
 	hr.store = srv->store;
@@ -297,7 +306,7 @@ server_dispatch(struct evhttp_request *req, void *arg)
 			if (strcmp(path, routes[i].path) == 0)
 				break;
 		} else if (strncmp(path, routes[i].path, len) == 0 &&
-		    path[len] != '\0' && strchr(path + len, '/') == NULL) {
+		    path[len] != '\0') {
 			hr.param = path + len;
 			break;
 		}
@@ -475,6 +484,8 @@ server_commit(evutil_socket_t fd, short ev, void *arg)
 	for (i = 0; i < srv->nstored; i++)
 		evaluator_stored(srv->evaluator, srv->stored[i]);
 	srv->nstored = 0;
+	/* Refusals of this batch may have recorded security events. */
+	drift_kick(srv->drift);
 	/* Nothing to answer (security events, say): the next sync
 	 * covers them. */
 	if (TAILQ_EMPTY(&srv->pending))
@@ -611,9 +622,12 @@ server_start(struct event_base *base, const struct daemon_conf *conf,
 	srv->syncer = workers_start(base, 1);
 	srv->evaluator = evaluator_new(base, srv->store, srv->workers);
 	srv->findings = findings_new(srv->store);
+	srv->drift = drift_new(base, srv->store, conf);
 	if (evaluator_set_rules(srv->evaluator, rules) == -1)
 		goto fail;
 	rules = NULL;
+	evaluator_set_drift(srv->evaluator, srv->drift);
+	drift_kick(srv->drift);
 	if (server_listen(srv) == -1)
 		goto fail;
 	return srv;
@@ -630,6 +644,7 @@ server_reload(struct server *srv, const struct daemon_conf *conf)
 
 	srv->conf = conf;
 	server_limits(srv);
+	drift_reload(srv->drift, conf);
 	/* New connections use the re-read certificate; established ones
 	 * keep the context they hold a reference to. */
 	if ((ctx = server_tls(conf->state_dir)) == NULL) {
@@ -703,6 +718,7 @@ server_free(struct server *srv)
 	if (srv->commit_scheduled || !TAILQ_EMPTY(&srv->pending))
 		server_commit(-1, 0, srv);
 	evaluator_free(srv->evaluator);
+	drift_free(srv->drift);
 	findings_free(srv->findings);
 	free(srv->stored);
 	if (srv->http != NULL)

@@ -427,7 +427,7 @@ enum store_status store_drift_ack(struct store *, int64_t id, time_t now,
 		    const char *by, const char *comment);
 
 struct store_drift_filter {
-	const char	*state;		/* NULL: any */
+	const char	*state;		/* NULL: any; "unresolved" */
 	const char	*agent;		/* agent id or hostname; NULL: any */
 	const char	*kind;		/* NULL: any */
 	time_t		 since;		/* opened or updated at or after */
@@ -442,6 +442,25 @@ enum store_status store_drift_get(struct store *, int64_t id,
 		    struct store_drift *);
 void		  store_drift_clear(struct store_drift *);
 void		  store_drift_list_free(struct store_drift *, size_t);
+
+/* Small named values the daemon keeps between runs ("meta"): value is
+ * allocated; STORE_NOT_FOUND when unset. */
+enum store_status store_meta_get(struct store *, const char *key, char **value);
+enum store_status store_meta_set(struct store *, const char *key,
+		    const char *value);
+
+/* Security events recorded after id, oldest first, at most limit. */
+struct store_security_event_row {
+	int64_t		 id;
+	time_t		 at;
+	char		 agent_id[40];
+	char		 kind[32];
+	char		 peer[64];
+	char		 detail[512];
+};
+enum store_status store_security_events_after(struct store *, int64_t id,
+		    size_t limit, struct store_security_event_row **out,
+		    size_t *n);
 
 /* Hosts whose newest document is older than before (silent), unrevoked,
  * with a document at all. */

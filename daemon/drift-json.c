@@ -1,0 +1,64 @@
+/*
+ * A drift item as people and alerts see it: JSON with times in RFC 3339
+ * and the detail parsed.  Apart from the engine so that exhibitctl, which
+ * has no event loop, can show items too.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "drift.h"
+#include "jsonutil.h"
+#include "store.h"
+#include "timefmt.h"
+
+static void
+set_time(struct json_object *o, const char *key, time_t t)
+{
+	char	buf[TIMEFMT_RFC3339_LEN];
+
+	if (t != 0)
+		jsonutil_set_string(o, key, timefmt_rfc3339(t, buf,
+		    sizeof(buf)));
+}
+
+struct json_object *
+drift_json(const struct store_drift *d)
+{
+	struct json_object	*o, *detail;
+	char			 err[64];
+
+	o = json_object_new_object();
+	jsonutil_set_int64(o, "id", d->id);
+	jsonutil_set_string(o, "kind", d->kind);
+	jsonutil_set_string(o, "state", d->state);
+	if (*d->agent_id) {
+		jsonutil_set_string(o, "agent_id", d->agent_id);
+		jsonutil_set_string(o, "hostname", d->hostname);
+	}
+	if (*d->subject)
+		jsonutil_set_string(o, "subject", d->subject);
+	set_time(o, "opened_at", d->opened_at);
+	set_time(o, "updated_at", d->updated_at);
+	jsonutil_set_int64(o, "audit_id", d->audit_id);
+	if (d->evidence_id != 0)
+		jsonutil_set_int64(o, "evidence_id", d->evidence_id);
+	detail = d->detail != NULL ? jsonutil_parse(d->detail,
+	    strlen(d->detail), err, sizeof(err)) : NULL;
+	jsonutil_set(o, "detail", detail != NULL ? detail :
+	    json_object_new_object());
+	if (d->acked_at != 0) {
+		set_time(o, "acked_at", d->acked_at);
+		jsonutil_set_string(o, "acked_by", d->acked_by);
+		jsonutil_set_string(o, "ack_comment", d->ack_comment);
+	}
+	if (d->resolved_at != 0) {
+		set_time(o, "resolved_at", d->resolved_at);
+		jsonutil_set_string(o, "resolution", d->resolution);
+	}
+	return o;
+}
