@@ -20,6 +20,7 @@
 
 #include "jsonutil.h"
 #include "rule-int.h"
+#include "timefmt.h"
 #include "version.h"
 #include "xmalloc.h"
 
@@ -41,6 +42,7 @@ struct eval {
 	struct json_object	*doc;
 	struct json_object	*sections;	/* the document's, or NULL */
 	enum version_scheme	 scheme;	/* the host's package manager */
+	time_t			 collected_at;	/* 0: not in the document */
 	struct json_object	*observed;
 	int			 truncated;
 	int			 quiet;		/* inside a count's where */
@@ -167,10 +169,10 @@ cmp_result(enum cond_op op, int c)
 	switch (op) {
 	case OP_EQ: case OP_VERSION_EQ:	ok = c == 0; break;
 	case OP_NE:			ok = c != 0; break;
-	case OP_LT: case OP_VERSION_LT:	ok = c < 0; break;
-	case OP_LE: case OP_VERSION_LE:	ok = c <= 0; break;
-	case OP_GT: case OP_VERSION_GT:	ok = c > 0; break;
-	case OP_GE: case OP_VERSION_GE:	ok = c >= 0; break;
+	case OP_LT: case OP_VERSION_LT: case OP_AGE_LT:	ok = c < 0; break;
+	case OP_LE: case OP_VERSION_LE: case OP_AGE_LE:	ok = c <= 0; break;
+	case OP_GT: case OP_VERSION_GT: case OP_AGE_GT:	ok = c > 0; break;
+	case OP_GE: case OP_VERSION_GE: case OP_AGE_GE:	ok = c >= 0; break;
 	default:			break;
 	}
 	return ok ? T_PASS : T_FAIL;
@@ -193,6 +195,8 @@ leaf_one(struct eval *ev, const struct cond *c, const struct rpath_match *m)
 	struct json_object	*v = m->value, *e;
 	enum version_scheme	 scheme;
 	size_t			 i, n;
+	long long		 age;
+	time_t			 t;
 	int			 r;
 
 	if (m->missing) {
@@ -251,12 +255,30 @@ leaf_one(struct eval *ev, const struct cond *c, const struct rpath_match *m)
 		return cmp_result(c->op, version_cmp(scheme,
 		    json_object_get_string(v),
 		    json_object_get_string(c->value)));
+	case OP_AGE_LT: case OP_AGE_LE: case OP_AGE_GT: case OP_AGE_GE:
+		if (!json_object_is_type(v, json_type_string))
+			break;
+		if (timefmt_parse_rfc3339(json_object_get_string(v), &t) ==
+		    -1) {
+			eval_error(ev, "%s is not an RFC 3339 time", m->path);
+			return T_ERROR;
+		}
+		/* Ages count to when the evidence was collected, so a
+		 * document judged again later gives the same answer. */
+		if (ev->collected_at == 0) {
+			eval_error(ev, "cannot age %s: the document has no "
+			    "collected_at", m->path);
+			return T_ERROR;
+		}
+		age = (long long)(ev->collected_at - t);
+		return cmp_result(c->op, age < c->age ? -1 : age > c->age);
 	default:
 		break;
 	}
 	eval_error(ev, "type mismatch at %s: it is %s, the rule compares "
 	    "with %s", m->path, type_name(v), c->op == OP_MATCHES ||
-	    (c->op >= OP_VERSION_LT && c->op <= OP_VERSION_EQ) ? "a string" :
+	    (c->op >= OP_VERSION_LT && c->op <= OP_VERSION_EQ) ||
+	    (c->op >= OP_AGE_LT && c->op <= OP_AGE_GE) ? "a string" :
 	    type_name(c->op == OP_IN || c->op == OP_NOT_IN ?
 	    json_object_array_get_idx(c->value, 0) : c->value));
 	return T_ERROR;
@@ -688,6 +710,9 @@ eval_init(struct eval *ev, struct json_object *doc)
 	    !json_object_is_type(ev->sections, json_type_object))
 		ev->sections = NULL;
 	ev->scheme = SCHEME_AUTO;
+	if (jsonutil_get_string(doc, "collected_at", &mgr) == 0 &&
+	    timefmt_parse_rfc3339(mgr, &ev->collected_at) == -1)
+		ev->collected_at = 0;
 	if (ev->sections != NULL &&
 	    json_object_object_get_ex(ev->sections, "packages", &pk) &&
 	    jsonutil_get_object(pk, "data", &data) == 0 &&

@@ -86,6 +86,7 @@ enum cond_op {
 	OP_IN, OP_NOT_IN, OP_MATCHES, OP_EXISTS, OP_ABSENT,
 	OP_VERSION_LT, OP_VERSION_LE, OP_VERSION_GT, OP_VERSION_GE,
 	OP_VERSION_EQ,
+	OP_AGE_LT, OP_AGE_LE, OP_AGE_GT, OP_AGE_GE,
 	OP_COUNT
 };
 
@@ -105,6 +106,7 @@ struct cond {
 	int			 has_re;
 	int			 match_any;
 	enum version_scheme	 scheme;
+	long long		 age;	/* age_*: seconds */
 	struct cond		*where;	/* count; may be NULL */
 	struct cond		**kids;	/* all, any, not */
 	size_t			 nkids;

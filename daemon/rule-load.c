@@ -25,6 +25,7 @@
 #include "jsonutil.h"
 #include "log.h"
 #include "rule-int.h"
+#include "timefmt.h"
 #include "xmalloc.h"
 
 #define RULES_MAX_FILE	(16 * 1024 * 1024)
@@ -75,6 +76,10 @@ static const struct {
 	{ "version_gt", OP_VERSION_GT, ">" },
 	{ "version_ge", OP_VERSION_GE, ">=" },
 	{ "version_eq", OP_VERSION_EQ, "==" },
+	{ "age_lt", OP_AGE_LT, "<" },
+	{ "age_le", OP_AGE_LE, "<=" },
+	{ "age_gt", OP_AGE_GT, ">" },
+	{ "age_ge", OP_AGE_GE, ">=" },
 	{ "count", OP_COUNT, "count" },
 };
 #define NOPS	(sizeof(cond_ops) / sizeof(cond_ops[0]))
@@ -107,6 +112,12 @@ static int
 is_version_op(enum cond_op op)
 {
 	return op >= OP_VERSION_LT && op <= OP_VERSION_EQ;
+}
+
+static int
+is_age_op(enum cond_op op)
+{
+	return op >= OP_AGE_LT && op <= OP_AGE_GE;
 }
 
 static int
@@ -236,6 +247,15 @@ cond_check_value(struct load *ld, const char *where, struct cond *c,
 				return -1;
 			}
 		}
+	} else if (is_age_op(c->op)) {
+		if (!json_object_is_type(c->value, json_type_string) ||
+		    timefmt_parse_duration(json_object_get_string(c->value),
+		    &c->age) == -1) {
+			load_error(ld, where, "an age comparison takes a "
+			    "duration such as \"7d\", not %s",
+			    json_text(c->value));
+			return -1;
+		}
 	} else if (c->op == OP_MATCHES || is_version_op(c->op)) {
 		if (!json_object_is_type(c->value, json_type_string)) {
 			load_error(ld, where, "%s needs a string",
@@ -271,6 +291,9 @@ cond_leaf_text(const struct cond *c)
 	case OP_MATCHES:
 		return xasprintf("%s%s matches /%s/", quant, c->path.text,
 		    json_object_get_string(c->value));
+	case OP_AGE_LT: case OP_AGE_LE: case OP_AGE_GT: case OP_AGE_GE:
+		return xasprintf("%sage of %s %s %s", quant, c->path.text,
+		    cond_op_symbol(c->op), json_object_get_string(c->value));
 	case OP_VERSION_LT: case OP_VERSION_LE: case OP_VERSION_GT:
 	case OP_VERSION_GE: case OP_VERSION_EQ:
 		return xasprintf("%sversion %s %s %s%s", quant, c->path.text,

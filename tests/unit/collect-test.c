@@ -16,9 +16,12 @@
 #include <sys/stat.h>
 
 #include <ctype.h>
+#include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "collect-test.h"
@@ -95,6 +98,62 @@ fixture_hostile_extras(const char *dir)
 	free(path);
 }
 
+/*
+ * Ages the fixtures README asks for: a clone's files all carry the
+ * checkout time, which would make "how old are the signatures" depend on
+ * when the tree was cloned.  Directories age every file in them.
+ */
+static const struct {
+	const char	*fixture;
+	const char	*path;
+	long		 days;
+} fixture_ages[] = {
+	{ "debian12-default", "var/lib/apt/lists", 1 },
+	{ "debian12-hardened", "var/lib/apt/lists", 1 },
+	{ "debian12-hardened", "var/lib/apt/periodic", 1 },
+	{ "debian12-hardened", "var/lib/clamav", 1 },
+	{ "debian12-hardened", "var/lib/aide/aide.db", 1 },
+	{ "debian12-drifted", "var/lib/apt/lists", 1 },
+	{ "debian12-drifted", "var/lib/apt/periodic", 1 },
+	{ "debian12-drifted", "var/lib/clamav", 1 },
+	{ "debian12-drifted", "var/lib/aide/aide.db", 1 },
+	{ "debian12-weak", "var/lib/apt/lists", 120 },
+	{ "debian12-weak", "var/lib/clamav", 120 },
+	{ "debian12-weak", "run/reboot-required", 30 },
+	{ "rhel9", "var/lib/aide/aide.db.gz", 1 },
+};
+
+static void
+fixture_age(const char *dir, const char *rel, long days)
+{
+	struct timespec	 ts[2];
+	struct dirent	*de;
+	struct stat	 st;
+	DIR		*d;
+	char		*path, *sub;
+
+	path = xasprintf("%s/%s", dir, rel);
+	ts[0].tv_sec = ts[1].tv_sec = time(NULL) - days * 86400;
+	ts[0].tv_nsec = ts[1].tv_nsec = 0;
+	if (lstat(path, &st) == -1) {
+		free(path);
+		return;
+	}
+	if (S_ISDIR(st.st_mode) && (d = opendir(path)) != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			if (de->d_name[0] == '.')
+				continue;
+			sub = xasprintf("%s/%s", rel, de->d_name);
+			fixture_age(dir, sub, days);
+			free(sub);
+		}
+		closedir(d);
+	}
+	if (utimensat(AT_FDCWD, path, ts, AT_SYMLINK_NOFOLLOW) == -1)
+		fail_msg("utimensat %s failed", path);
+	free(path);
+}
+
 char *
 fixture_copy(const char *name)
 {
@@ -126,6 +185,12 @@ fixture_copy(const char *name)
 		if (rpmdb_build(modes, path) <= 0)
 			fail_msg("cannot build %s from %s", path, modes);
 	}
+
+	for (size_t i = 0; i < sizeof(fixture_ages) / sizeof(fixture_ages[0]);
+	    i++)
+		if (strcmp(fixture_ages[i].fixture, name) == 0)
+			fixture_age(dir, fixture_ages[i].path,
+			    fixture_ages[i].days);
 
 	snprintf(modes, sizeof(modes), "%s/fixtures/%s.modes", TEST_SRCDIR,
 	    name);

@@ -116,6 +116,8 @@ static const struct expect expected[] = {
 	{ "LNX-PATCH-003",	{ S_P, S_P, S_F, S_P, S_N, S_N } },
 	{ "LNX-PATCH-004",	{ S_P, S_P, S_F, S_P, S_N, S_N } },
 	{ "LNX-PATCH-005",	{ S_F, S_P, S_F, S_P, S_N, S_N } },
+	/* Fixture ages: apt lists a day old, the weak host's 120 days. */
+	{ "LNX-PATCH-006",	{ S_P, S_P, S_F, S_P, S_N, S_N } },
 	{ "LNX-LOG-001",	{ S_P, S_P, S_F, S_P, S_P, S_N } },
 	{ "LNX-LOG-002",	{ S_F, S_P, S_P, S_P, S_P, S_P } },
 	{ "LNX-LOG-003",	{ S_P, S_P, S_F, S_P, S_F, S_N } },
@@ -154,6 +156,7 @@ static const struct expect expected[] = {
 	{ "LNX-FILE-007",	{ S_P, S_P, S_F, S_P, S_P, S_P } },
 	{ "LNX-MAL-001",	{ S_F, S_P, S_F, S_P, S_F, S_F } },
 	{ "LNX-MAL-002",	{ S_N, S_P, S_N, S_P, S_N, S_N } },
+	{ "LNX-MAL-003",	{ S_N, S_P, S_N, S_P, S_N, S_N } },
 	{ "LNX-FIM-001",	{ S_F, S_P, S_F, S_P, S_P, S_F } },
 	{ "LNX-FIM-002",	{ S_N, S_P, S_N, S_P, S_P, S_N } },
 	{ "LNX-FIM-003",	{ S_N, S_P, S_N, S_P, S_P, S_N } },

@@ -36,7 +36,7 @@ static const char doc_text[] =
 "   {\"path\":\"/etc/security/pwquality.conf\",\"status\":\"absent\"}],"
 "   \"data\":{\"login_defs\":{\"pass_max_days\":99999,\"encrypt_method\":"
 "   \"SHA512\",\"umask\":\"022\",\"faillog\":true,\"ratio\":1.5,"
-"   \"nothing\":null}}},"
+"   \"nothing\":null,\"mtime\":\"2026-10-25T00:00:00Z\"}}},"
 "  \"sshd\":{\"digest\":\"sha256:3\",\"sources\":[{\"path\":"
 "   \"/etc/ssh/sshd_config\",\"sha256\":\"cc\"}],\"data\":{\"effective\":{"
 "   \"permitrootlogin\":{\"value\":\"no\",\"source\":"
@@ -270,6 +270,36 @@ test_versions(void **state)
 	    "\"op\":\"version_lt\",\"value\":\"1.2.3-r0\"}", apk_host);
 	assert_int_equal(jsonutil_get_string(r, "status", &s), 0);
 	assert_string_equal(s, "pass");
+	json_object_put(r);
+}
+
+static void
+test_ages(void **state)
+{
+	struct json_object	*r;
+	const char		*s;
+
+	(void)state;
+	/* collected_at is 2026-11-01, the file a week older. */
+	expect_status("{\"path\":\"" PP "mtime\",\"op\":\"age_le\","
+	    "\"value\":\"7d\"}", "pass");
+	expect_status("{\"path\":\"" PP "mtime\",\"op\":\"age_lt\","
+	    "\"value\":\"7d\"}", "fail");
+	expect_status("{\"path\":\"" PP "mtime\",\"op\":\"age_gt\","
+	    "\"value\":\"6d23h\"}", "pass");
+	expect_status("{\"path\":\"" PP "mtime\",\"op\":\"age_ge\","
+	    "\"value\":\"2w\"}", "fail");
+	expect_status("{\"path\":\"" PP "pass_max_days\",\"op\":"
+	    "\"age_le\",\"value\":\"7d\"}", "error");
+	expect_status("{\"path\":\"" PP "umask\",\"op\":\"age_le\","
+	    "\"value\":\"7d\"}", "error");
+	r = eval_rule("", "{\"path\":\"sections.s.data.t\",\"op\":"
+	    "\"age_le\",\"value\":\"1d\"}", "{\"sections\":{\"s\":"
+	    "{\"data\":{\"t\":\"2026-01-01T00:00:00Z\"}}}}");
+	assert_int_equal(jsonutil_get_string(r, "status", &s), 0);
+	assert_string_equal(s, "error");
+	assert_int_equal(jsonutil_get_string(r, "message", &s), 0);
+	assert_non_null(strstr(s, "collected_at"));
 	json_object_put(r);
 }
 
@@ -635,6 +665,10 @@ test_load_errors(void **state)
 	    "\"value\":[1,\"x\"]}", "all of one type");
 	expect_check_refused("{\"path\":\"a\",\"op\":\"lt\",\"value\":\"5\"}",
 	    "needs a number");
+	expect_check_refused("{\"path\":\"a\",\"op\":\"age_le\","
+	    "\"value\":\"soon\"}", "takes a duration");
+	expect_check_refused("{\"path\":\"a\",\"op\":\"age_le\","
+	    "\"value\":7}", "takes a duration");
 	expect_check_refused("{\"path\":\"a\",\"op\":\"eq\"}",
 	    "\"value\" is missing");
 	expect_check_refused("{\"path\":\"a\",\"op\":\"exists\",\"value\":1}",
@@ -743,6 +777,7 @@ main(void)
 		cmocka_unit_test(test_null_missing_absent),
 		cmocka_unit_test(test_membership_regex),
 		cmocka_unit_test(test_versions),
+		cmocka_unit_test(test_ages),
 		cmocka_unit_test(test_wildcards_indices),
 		cmocka_unit_test(test_count),
 		cmocka_unit_test(test_combinators),
