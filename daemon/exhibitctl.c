@@ -51,6 +51,10 @@ static const struct ctl_cmd ctl_cmds[] = {
 	    "accepted risks: a rule's failures on some hosts reported as\n"
 	    "                    waived until they expire (see waiver --help)",
 	    ctl_waiver },
+	{ "report", "--format html|csv [--at TIME] [-o FILE]",
+	    "the auditor's report: per ISO 27001:2022 control, every\n"
+	    "                    host's results with their evidence (see "
+	    "report --help)", ctl_report },
 	{ "evaluate", "[--rules DIR] FILE|-",
 	    "judge an evidence document or envelope against the rule\n"
 	    "                    packs offline, without a daemon "
