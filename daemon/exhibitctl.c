@@ -57,6 +57,10 @@ static const struct ctl_cmd ctl_cmds[] = {
 	{ "drift", "[--state S] [--watch] ...|ack ID",
 	    "how hosts differ from their audited baseline (see drift --help)",
 	    ctl_drift },
+	{ "report", "--format html|csv [--at TIME] [-o FILE]",
+	    "the auditor's report: per ISO 27001:2022 control, every\n"
+	    "                    host's results with their evidence (see "
+	    "report --help)", ctl_report },
 	{ "evaluate", "[--rules DIR] FILE|-",
 	    "judge an evidence document or envelope against the rule\n"
 	    "                    packs offline, without a daemon "
