@@ -30,6 +30,7 @@ static const char *conf_path = DAEMON_CONF_PATH;
 static struct daemon_conf dconf;
 static struct server *server;
 static size_t nrules, npacks;	/* for systemd's STATUS= line */
+static int stopping;
 
 static void
 usage(FILE *f)
@@ -165,6 +166,7 @@ on_stop(evutil_socket_t sig, short ev, void *arg)
 	(void)arg;
 	(void)ev;
 	log_info("received %s, stopping", strsignal((int)sig));
+	stopping = 1;
 	notify("STOPPING=1\nSTATUS=stopping: finishing the requests in "
 	    "flight");
 	server_drain(server);
@@ -224,6 +226,11 @@ on_reload(evutil_socket_t sig, short ev, void *arg)
 	(void)ev;
 	(void)arg;
 	log_info("received SIGHUP, reloading %s", conf_path);
+	if (stopping) {
+		/* READY=1 would tell systemd the stop was over. */
+		(void)reload();
+		return;
+	}
 	if (sdnotify_reloading() == -1)
 		log_warn("sd_notify \"RELOADING=1\"");
 	/* Ready again either way: a failed reload keeps the daemon
