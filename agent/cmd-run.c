@@ -25,6 +25,7 @@
 #include "log.h"
 #include "pipeline.h"
 #include "push.h"
+#include "sdnotify.h"
 #include "spool.h"
 #include "timefmt.h"
 #include "xmalloc.h"
@@ -173,18 +174,48 @@ run_signal(int sig)
 	run_stop = 1;
 }
 
-/* Sleep until t or a signal. */
+/* Tell systemd (Type=notify) where the service stands: silent without
+ * it, and a failure is logged once, since it changes nothing else. */
+static void
+run_notify(struct session *s, const char *ready, time_t next_collect,
+    time_t next_push)
+{
+	static int	warned;
+	char		c[TIMEFMT_RFC3339_LEN], p[TIMEFMT_RFC3339_LEN];
+	int		rc;
+
+	timefmt_rfc3339(next_collect, c, sizeof(c));
+	timefmt_rfc3339(next_push, p, sizeof(p));
+	rc = sdnotify_sendf("%sSTATUS=pushing to %s; next collection %s; "
+	    "%zu envelope(s) waiting%s%s", ready, agent_state_server(s->st),
+	    c, spool_count(s->sp), next_push > 0 ? ", push failing, next "
+	    "try " : "", next_push > 0 ? p : "");
+	if (rc == -1 && !warned) {
+		log_warn("sd_notify");
+		warned = 1;
+	}
+}
+
+/* Sleep until t or a signal, waking for systemd's watchdog (at half its
+ * interval) when there is one. */
 static void
 run_sleep_until(time_t t)
 {
 	struct timespec	ts;
 	time_t		now = timefmt_now();
+	uint64_t	wd = sdnotify_watchdog_usec() / 2;
 
-	if (run_stop || t <= now)
-		return;
-	ts.tv_sec = t - now;
-	ts.tv_nsec = 0;
-	(void)nanosleep(&ts, NULL);	/* EINTR on SIGTERM: checked */
+	while (!run_stop && t > now) {
+		ts.tv_sec = t - now;
+		ts.tv_nsec = 0;
+		if (wd > 0 && (uint64_t)ts.tv_sec * 1000000 > wd) {
+			ts.tv_sec = (time_t)(wd / 1000000);
+			ts.tv_nsec = (long)(wd % 1000000 * 1000);
+		}
+		(void)nanosleep(&ts, NULL);	/* EINTR on SIGTERM */
+		(void)sdnotify_watchdog_kick();
+		now = timefmt_now();
+	}
 }
 
 static int
@@ -204,7 +235,11 @@ run_loop(struct session *s, int once)
 	sigaction(SIGPIPE, &sa, NULL);
 
 	next_collect = timefmt_now();
+	/* Enrolled (session_open checked), signals handled, the first
+	 * collection due now: the service is up. */
+	run_notify(s, "READY=1\n", next_collect, 0);
 	while (!run_stop) {
+		(void)sdnotify_watchdog_kick();
 		now = timefmt_now();
 		if (now >= next_collect) {
 			if (enroll_renew_if_due(s) == -1)
@@ -239,10 +274,12 @@ run_loop(struct session *s, int once)
 		}
 		if (once)
 			return 0;
+		run_notify(s, "", next_collect, next_push);
 		run_sleep_until(spool_count(s->sp) > 0 &&
 		    next_push < next_collect ? next_push : next_collect);
 	}
 	log_info("stopping on a signal");
+	(void)sdnotify_send("STOPPING=1");
 	return 0;
 }
 

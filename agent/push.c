@@ -20,6 +20,7 @@
 #include "jsonutil.h"
 #include "log.h"
 #include "push.h"
+#include "sdnotify.h"
 #include "spool.h"
 #include "timefmt.h"
 #include "xmalloc.h"
@@ -164,6 +165,9 @@ push_drain(struct push_ctx *px)
 
 	px->sent = px->rejected = 0;
 	for (;;) {
+		/* A long spool takes a while: systemd's watchdog (Type=notify
+		 * service) must not take that for a hang. */
+		(void)sdnotify_watchdog_kick();
 		if ((rc = spool_oldest(px->sp, &seq, &env, &len)) == 1) {
 			push_result(px, "ok");
 			return PUSH_DONE;

@@ -23,11 +23,14 @@
 #include "daemon-conf.h"
 #include "log.h"
 #include "rules.h"
+#include "sdnotify.h"
 #include "server.h"
 
 static const char *conf_path = DAEMON_CONF_PATH;
 static struct daemon_conf dconf;
 static struct server *server;
+static size_t nrules, npacks;	/* for systemd's STATUS= line */
+static int stopping;
 
 static void
 usage(FILE *f)
@@ -45,6 +48,8 @@ usage(FILE *f)
 "requests in flight and exit; SIGHUP reloads the configuration (limits,\n"
 "timeouts, log destination, the TLS certificate) and the rule packs,\n"
 "keeping the running ones if the new files have errors.\n"
+"Under systemd (Type=notify) it reports when it is ready, reloading and\n"
+"stopping, and answers the watchdog (WatchdogSec=).\n"
 "\n"
 "  -f, --config FILE  configuration file (default %s)\n"
 "  -n, --check        check the configuration and the rule packs, print\n"
@@ -125,25 +130,58 @@ raise_fd_limit(long long want)
 		    (unsigned long long)rl.rlim_cur, want - 64);
 }
 
+/* Tell systemd (Type=notify), when it listens; a failure is logged but
+ * changes nothing else: the daemon serves all the same. */
+static void
+notify(const char *state)
+{
+	if (sdnotify_send(state) == -1)
+		log_warn("sd_notify \"%.*s\"", (int)strcspn(state, "\n"),
+		    state);
+}
+
+static void
+notify_ready(const char *what)
+{
+	char	buf[512];
+
+	snprintf(buf, sizeof(buf), "READY=1\nSTATUS=serving on %s; %zu "
+	    "rule(s) from %zu pack(s)%s", dconf.listen, nrules, npacks, what);
+	notify(buf);
+}
+
+/* systemd's watchdog (WatchdogSec=): proof that the event loop turns. */
+static void
+on_watchdog(evutil_socket_t fd, short ev, void *arg)
+{
+	(void)fd;
+	(void)ev;
+	(void)arg;
+	notify("WATCHDOG=1");
+}
+
 static void
 on_stop(evutil_socket_t sig, short ev, void *arg)
 {
 	(void)arg;
 	(void)ev;
 	log_info("received %s, stopping", strsignal((int)sig));
+	stopping = 1;
+	notify("STOPPING=1\nSTATUS=stopping: finishing the requests in "
+	    "flight");
 	server_drain(server);
 }
 
-static void
-on_reload(evutil_socket_t sig, short ev, void *arg)
+static int
+reload(void)
 {
 	struct daemon_conf	next;
 	struct ruleset		*rules;
+	size_t			 n, p;
 
-	log_info("received SIGHUP, reloading %s", conf_path);
 	if (load_conf(&next) == -1) {
 		log_warnx("reload failed; keeping the running configuration");
-		return;
+		return -1;
 	}
 	/* Rules and configuration go together: both or neither. */
 	if ((rules = ruleset_load_dir(next.rules_dir)) == NULL) {
@@ -151,18 +189,19 @@ on_reload(evutil_socket_t sig, short ev, void *arg)
 		    "keeping the running configuration and rules",
 		    next.rules_dir);
 		daemon_conf_free(&next);
-		return;
+		return -1;
 	}
+	n = ruleset_rule_count(rules);
+	p = ruleset_pack_count(rules);
 	if (server_set_rules(server, rules) == -1) {
 		log_warnx("reload failed: the new rules could not be "
 		    "recorded; keeping the running configuration and rules");
 		ruleset_free(rules);
 		daemon_conf_free(&next);
-		return;
+		return -1;
 	}
-	(void)sig;
-	(void)ev;
-	(void)arg;
+	nrules = n;
+	npacks = p;
 	if (strcmp(next.state_dir, dconf.state_dir) != 0)
 		log_warnx("state_dir changed to %s: takes effect at the next "
 		    "start", next.state_dir);
@@ -177,6 +216,27 @@ on_reload(evutil_socket_t sig, short ev, void *arg)
 	log_init(NULL, log_getverbose(), (enum log_dest)dconf.log_dest);
 	server_reload(server, &dconf);
 	log_info("configuration reloaded");
+	return 0;
+}
+
+static void
+on_reload(evutil_socket_t sig, short ev, void *arg)
+{
+	(void)sig;
+	(void)ev;
+	(void)arg;
+	log_info("received SIGHUP, reloading %s", conf_path);
+	if (stopping) {
+		/* READY=1 would tell systemd the stop was over. */
+		(void)reload();
+		return;
+	}
+	if (sdnotify_reloading() == -1)
+		log_warn("sd_notify \"RELOADING=1\"");
+	/* Ready again either way: a failed reload keeps the daemon
+	 * serving with what it ran before. */
+	notify_ready(reload() == 0 ? "" : "; the last reload failed, see "
+	    "the log");
 }
 
 int
@@ -191,7 +251,9 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	struct event_base	*base;
-	struct event		*ev_term, *ev_int, *ev_hup;
+	struct event		*ev_term, *ev_int, *ev_hup, *ev_wd = NULL;
+	struct timeval		 tv;
+	uint64_t		 wd_usec;
 	struct ruleset		*rules;
 	int			 ch, check = 0, verbose = 0;
 
@@ -268,6 +330,8 @@ main(int argc, char *argv[])
 		fatalx("evthread_use_pthreads failed");
 	if ((base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
+	nrules = ruleset_rule_count(rules);
+	npacks = ruleset_pack_count(rules);
 	if ((server = server_start(base, &dconf, rules)) == NULL) {
 		event_base_free(base);
 		daemon_conf_free(&dconf);
@@ -281,13 +345,25 @@ main(int argc, char *argv[])
 	    evsignal_add(ev_int, NULL) == -1 ||
 	    evsignal_add(ev_hup, NULL) == -1)
 		fatalx("cannot install signal handlers");
+	/* Ping at half the interval, as sd_watchdog_enabled(3) advises. */
+	if ((wd_usec = sdnotify_watchdog_usec()) > 0) {
+		tv.tv_sec = (time_t)(wd_usec / 2 / 1000000);
+		tv.tv_usec = (suseconds_t)(wd_usec / 2 % 1000000);
+		if ((ev_wd = event_new(base, -1, EV_PERSIST, on_watchdog,
+		    NULL)) == NULL || event_add(ev_wd, &tv) == -1)
+			fatalx("cannot schedule the watchdog");
+	}
 
 	log_info("exhibitd %s started (state %s)", PACKAGE_VERSION,
 	    dconf.state_dir);
+	/* Listening, signals handled: systemd may start what follows. */
+	notify_ready("");
 	if (event_base_dispatch(base) == -1)
 		fatalx("event loop failed");
 
 	server_free(server);
+	if (ev_wd != NULL)
+		event_free(ev_wd);
 	event_free(ev_term);
 	event_free(ev_int);
 	event_free(ev_hup);
