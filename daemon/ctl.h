@@ -35,6 +35,7 @@ int	ctl_check_config(struct ctl *, int, char **);
 int	ctl_evaluate(struct ctl *, int, char **);
 int	ctl_findings(struct ctl *, int, char **);
 int	ctl_waiver(struct ctl *, int, char **);
+int	ctl_alerts(struct ctl *, int, char **);
 
 /* ctl-results.c: rule results for people (grouped by ISO 27001:2022
  * control; details under failures and errors, under all with all) and

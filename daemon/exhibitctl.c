@@ -51,6 +51,9 @@ static const struct ctl_cmd ctl_cmds[] = {
 	    "accepted risks: a rule's failures on some hosts reported as\n"
 	    "                    waived until they expire (see waiver --help)",
 	    ctl_waiver },
+	{ "alerts", "[--undelivered] [--json]",
+	    "the alert outbox: drift alerts delivered and waiting, with\n"
+	    "                    attempts and last errors", ctl_alerts },
 	{ "evaluate", "[--rules DIR] FILE|-",
 	    "judge an evidence document or envelope against the rule\n"
 	    "                    packs offline, without a daemon "

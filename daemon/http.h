@@ -74,6 +74,22 @@ void	http_submit(struct http_req *, void (*work)(void *),
  * 0 with hr->agent filled, else -1 after refusing (401 or 403). */
 int	http_agent_auth(struct http_req *);
 
+/* People's roles, for http_person_auth(): any person's token reads;
+ * admin changes things. */
+#define READERS	(STORE_ROLE_BIT(ROLE_ADMIN) | STORE_ROLE_BIT(ROLE_SECURITY) | \
+		    STORE_ROLE_BIT(ROLE_AUDITOR))
+#define ADMINS	STORE_ROLE_BIT(ROLE_ADMIN)
+
+/* 0 with hr->person set when the bearer token may act here (its role one
+ * of roles, STORE_ROLE_BIT()s or'ed), else -1 after refusing (401, 403). */
+int	http_person_auth(struct http_req *, unsigned roles);
+
+/* The query's parameters into q (evhttp_clear_headers() it), each of
+ * them one of known (NULL-terminated): 0, or -1 after refusing. */
+struct evkeyvalq;
+int	http_query(struct http_req *, const char *const *known,
+	    struct evkeyvalq *q);
+
 /* The body as JSON; NULL after refusing with 400 bad_request. */
 struct json_object *http_json_body(struct http_req *);
 
@@ -89,5 +105,6 @@ void	http_findings(struct http_req *);
 void	http_controls(struct http_req *);
 void	http_waivers(struct http_req *);
 void	http_waiver(struct http_req *);
+void	http_alerts_outbox(struct http_req *);
 
 #endif

@@ -39,6 +39,7 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include "alerts.h"
 #include "ca.h"
 #include "daemon-conf.h"
 #include "evaluator.h"
@@ -89,6 +90,7 @@ struct server {
 	struct workers			*syncer;	/* one thread */
 	struct evaluator		*evaluator;
 	struct findings			*findings;
+	struct alerts			*alerts;
 	int64_t				*stored;	/* in the open batch */
 	size_t				 nstored, stored_cap;
 	size_t				 nconns;
@@ -232,6 +234,7 @@ static const struct route {
 	{ "/v1/waivers",	EVHTTP_REQ_GET | EVHTTP_REQ_POST,
 	    http_waivers },
 	{ "/v1/waivers/",	EVHTTP_REQ_DELETE,	http_waiver },
+	{ "/v1/alerts/outbox",	EVHTTP_REQ_GET,		http_alerts_outbox },
 };
 #define NROUTES	(sizeof(routes) / sizeof(routes[0]))
 
@@ -475,6 +478,8 @@ server_commit(evutil_socket_t fd, short ev, void *arg)
 	for (i = 0; i < srv->nstored; i++)
 		evaluator_stored(srv->evaluator, srv->stored[i]);
 	srv->nstored = 0;
+	/* Alerts queued in the batch may go out now. */
+	alerts_kick(srv->alerts);
 	/* Nothing to answer (security events, say): the next sync
 	 * covers them. */
 	if (TAILQ_EMPTY(&srv->pending))
@@ -611,6 +616,8 @@ server_start(struct event_base *base, const struct daemon_conf *conf,
 	srv->syncer = workers_start(base, 1);
 	srv->evaluator = evaluator_new(base, srv->store, srv->workers);
 	srv->findings = findings_new(srv->store);
+	/* Delivers what an earlier run left in the outbox. */
+	srv->alerts = alerts_new(base, srv->store, conf);
 	if (evaluator_set_rules(srv->evaluator, rules) == -1)
 		goto fail;
 	rules = NULL;
@@ -630,6 +637,7 @@ server_reload(struct server *srv, const struct daemon_conf *conf)
 
 	srv->conf = conf;
 	server_limits(srv);
+	alerts_reload(srv->alerts, conf);
 	/* New connections use the re-read certificate; established ones
 	 * keep the context they hold a reference to. */
 	if ((ctx = server_tls(conf->state_dir)) == NULL) {
@@ -638,6 +646,12 @@ server_reload(struct server *srv, const struct daemon_conf *conf)
 	}
 	SSL_CTX_free(srv->ctx);
 	srv->ctx = ctx;
+}
+
+struct alerts *
+server_alerts(struct server *srv)
+{
+	return srv->alerts;
 }
 
 int
@@ -675,6 +689,8 @@ server_drain(struct server *srv)
 	srv->draining = 1;
 	/* Documents not judged yet are judged at the next start. */
 	evaluator_stop(srv->evaluator);
+	/* Alerts in flight may finish; the rest wait in the outbox. */
+	alerts_stop(srv->alerts);
 	if (srv->listener != NULL) {
 		evhttp_del_accept_socket(srv->http, srv->listener);
 		srv->listener = NULL;
@@ -704,6 +720,7 @@ server_free(struct server *srv)
 		server_commit(-1, 0, srv);
 	evaluator_free(srv->evaluator);
 	findings_free(srv->findings);
+	alerts_free(srv->alerts);
 	free(srv->stored);
 	if (srv->http != NULL)
 		evhttp_free(srv->http);
