@@ -610,10 +610,13 @@ static void
 alerts_failed(struct alerts *a, struct sink *s, const int64_t *ids,
     const int64_t *attempts, size_t n, const char *error)
 {
-	time_t		now = timefmt_now();
 	long long	d = 0;
 	size_t		i;
+	time_t		now;
 
+	/* The outbox counts whole seconds: round up, so that the wait is
+	 * never shorter than the backoff. */
+	now = (time_t)wall_now() + 1;
 	for (i = 0; i < n; i++) {
 		d = sink_backoff(s, attempts[i] + 1);
 		(void)store_alert_retry(a->store, ids[i], now + d, error);
@@ -702,13 +705,31 @@ alerts_sign(const char *secret, const char *ts, const char *body,
 	free(msg);
 }
 
+/* A batch's key: the same entries make the same key (32 hex digits). */
+static void
+batch_key(struct store_alert **e, size_t n, char out[DIGEST_SHA256_HEXLEN])
+{
+	char	*keys, *tmp;
+	size_t	 i;
+
+	keys = xstrdup("");
+	for (i = 0; i < n; i++) {
+		tmp = xasprintf("%s%s\n", keys, e[i]->idempotency_key);
+		free(keys);
+		keys = tmp;
+	}
+	digest_sha256_hex(keys, strlen(keys), out);
+	free(keys);
+	out[32] = '\0';
+}
+
 /* Start one POST of entries e[0..n) to s. */
 static void
 alerts_send(struct alerts *a, struct sink *s, struct store_alert **e,
     size_t n, time_t now)
 {
 	struct xfer		*x;
-	struct curl_slist	*h;
+	struct curl_slist	*h, *c;
 	char			 ts[32], sig[DIGEST_SHA256_HEXLEN], *line;
 	char			 keyhex[DIGEST_SHA256_HEXLEN];
 	size_t			 i, len;
@@ -758,26 +779,12 @@ alerts_send(struct alerts *a, struct sink *s, struct store_alert **e,
 			line = xasprintf("Idempotency-Key: %s",
 			    e[0]->idempotency_key);
 		else {
-			/* The same entries make the same batch key; each
-			 * element carries its own key as well. */
-			char	*keys = xstrdup("");
-			char	*tmp;
-
-			for (i = 0; i < n; i++) {
-				tmp = xasprintf("%s%s\n", keys,
-				    e[i]->idempotency_key);
-				free(keys);
-				keys = tmp;
-			}
-			digest_sha256_hex(keys, strlen(keys), keyhex);
-			free(keys);
-			keyhex[32] = '\0';
+			batch_key(e, n, keyhex);
 			line = xasprintf("Idempotency-Key: batch-%s", keyhex);
 		}
 		h = curl_slist_append(h, line);
 		free(line);
-		for (const struct curl_slist *c = s->extra; c != NULL;
-		    c = c->next)
+		for (c = s->extra; c != NULL; c = c->next)
 			h = curl_slist_append(h, c->data);
 	}
 	x->hdrs = h;

@@ -233,9 +233,9 @@ daemon_conf_load(const char *path, struct daemon_conf *dc,
 	int	n;
 
 	conf_defaults(daemon_conf_keys, NKEYS, dc);
-	if ((n = conf_load_file(path, daemon_conf_keys, NKEYS, dc, errs)) != 0)
-		return n;
-	return daemon_conf_check(path, dc, errs);
+	n = conf_load_file(path, daemon_conf_keys, NKEYS, dc, errs);
+	/* Also after errors: every problem at once. */
+	return n + daemon_conf_check(path, dc, errs);
 }
 
 void
