@@ -50,8 +50,8 @@
 #define ALERTS_BATCH_MAX	100	/* entries in one batched request */
 #define ALERTS_RETRY_MAX	3600	/* backoff cap, seconds */
 #define ALERTS_IDLE_POLL	60.0	/* seconds between polls at most */
-#define ALERTS_BUSY_POLL	0.25	/* a batch is open: look again then */
-#define ALERTS_REPLY_KEEP	128	/* bytes of a refusal kept as error */
+#define ALERTS_BUSY_POLL	0.25	/* a batch is open: look again */
+#define ALERTS_REPLY_KEEP	128	/* bytes of a refusal kept */
 /* Entries for a sink that is not configured (any more) wait this long
  * before they are looked at again: a SIGHUP may bring the sink back. */
 #define ALERTS_UNCONFIGURED	600
@@ -66,7 +66,7 @@ struct sink {
 	enum sink_kind		 kind;
 	const char		*name;
 	int			 enabled;
-	int			 resolved;	/* also alert on resolution */
+	int			 resolved;	/* alert on resolution */
 	char			*url;
 	char			*secret;
 	char			*ca_file;
@@ -80,7 +80,7 @@ struct sink {
 	 * that rounded up, so deliveries spread over the minute. */
 	double			 tokens;
 	double			 refilled;	/* monotonic seconds */
-	double			 window_end;	/* 0: no window open */
+	double			 window_end;	/* 0: no window */
 	size_t			 inflight;
 	uint64_t		 queued, delivered, failed;
 };
@@ -111,7 +111,7 @@ struct alerts {
 	CURLM			*multi;
 	struct event		*poll_ev;
 	struct event		*curl_ev;	/* libcurl's timeout */
-	double			 poll_at;	/* monotonic; 0: not armed */
+	double			 poll_at;	/* monotonic; 0: off */
 	struct sink		 sinks[NSINKS];
 	TAILQ_HEAD(, xfer)	 xfers;
 	LIST_HEAD(, sock)	 socks;
@@ -157,7 +157,7 @@ alerts_schedule(struct alerts *a, double secs)
 	evtimer_add(a->poll_ev, &tv);
 }
 
-/* --- libcurl on libevent ------------------------------------------------ */
+/* --- libcurl on libevent --------------------------------------------- */
 
 static void	alerts_reap(struct alerts *);
 
@@ -257,7 +257,7 @@ alerts_write_cb(char *ptr, size_t size, size_t nmemb, void *arg)
 	return len;
 }
 
-/* --- sinks ---------------------------------------------------------------- */
+/* --- sinks ----------------------------------------------------------- */
 
 static void
 sink_clear(struct sink *s)
@@ -368,7 +368,7 @@ sink_backoff(const struct sink *s, int64_t attempt)
 	return d;
 }
 
-/* --- the payload ----------------------------------------------------------- */
+/* --- the payload ----------------------------------------------------- */
 
 static void
 set_time(struct json_object *o, const char *key, time_t t)
@@ -464,7 +464,8 @@ alerts_enqueue(struct alerts *a, const struct store_drift *item,
 		if (rc == STORE_OK)
 			s->queued++;
 		else if (rc == STORE_EXISTS)
-			log_debug("alerts: %s queued before", e.idempotency_key);
+			log_debug("alerts: %s queued before",
+			    e.idempotency_key);
 		else
 			log_warnx("alerts: could not queue %s",
 			    e.idempotency_key);
@@ -503,7 +504,8 @@ slack_body(const char *payload)
 {
 	struct json_object	*o, *b;
 	const char		*event = "?";
-	char			 host[300], kind[64], subject[256], res[256];
+	char			 host[300], kind[64], subject[256];
+	char			 res[256];
 	char			*text, *out;
 	int64_t			 id = 0;
 	char			 err[128];
@@ -579,7 +581,7 @@ syslog_deliver(struct sink *s, const struct store_alert *e)
 	return 0;
 }
 
-/* --- transfers ------------------------------------------------------------- */
+/* --- transfers ------------------------------------------------------- */
 
 static struct xfer *
 alerts_find(struct alerts *a, int64_t id)
@@ -829,7 +831,7 @@ alerts_send(struct alerts *a, struct sink *s, struct store_alert **e,
 	    e[0]->idempotency_key);
 }
 
-/* --- the poll ---------------------------------------------------------------- */
+/* --- the poll -------------------------------------------------------- */
 
 static struct sink *
 alerts_sink(struct alerts *a, const char *name)
@@ -958,7 +960,7 @@ alerts_poll(evutil_socket_t fd, short what, void *arg)
 	alerts_schedule(a, wake);
 }
 
-/* --- the interface --------------------------------------------------------- */
+/* --- the interface --------------------------------------------------- */
 
 struct alerts *
 alerts_new(struct event_base *base, struct store *store,

@@ -36,8 +36,8 @@ void		 alerts_reload(struct alerts *, const struct daemon_conf *);
  * store transaction or batch (call it inside).  The payload, a JSON
  * object, is built here from item's fields as store.h has them.
  */
-void		 alerts_enqueue(struct alerts *, const struct store_drift *item,
-		    const char *event);
+void		 alerts_enqueue(struct alerts *,
+		    const struct store_drift *item, const char *event);
 
 /* The batch holding enqueued entries committed: deliver what is due. */
 void		 alerts_kick(struct alerts *);

@@ -62,10 +62,10 @@ int
 ctl_alerts(struct ctl *ctl, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "undelivered",	no_argument,		NULL, 'u' },
-		{ "limit",		required_argument,	NULL, 'l' },
-		{ "json",		no_argument,		NULL, 'j' },
-		{ "help",		no_argument,		NULL, 'h' },
+		{ "undelivered",	no_argument,	NULL, 'u' },
+		{ "limit",		required_argument, NULL, 'l' },
+		{ "json",		no_argument,	NULL, 'j' },
+		{ "help",		no_argument,	NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct store_alert	*v;

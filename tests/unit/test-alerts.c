@@ -116,8 +116,8 @@ header(const struct rec *r, const char *name)
 		colon = strchr(p, ':');
 		if ((size_t)(colon - p) == strlen(name) &&
 		    strncasecmp(p, name, strlen(name)) == 0) {
-			snprintf(val, sizeof(val), "%.*s", (int)(nl - colon - 2),
-			    colon + 2);
+			snprintf(val, sizeof(val), "%.*s",
+			    (int)(nl - colon - 2), colon + 2);
 			return val;
 		}
 	}
@@ -371,7 +371,8 @@ test_webhook(void **state)
 	assert_int_equal(run_until(want_recs, &want, 5), 0);
 	assert_string_equal(header(&recs[1], "Idempotency-Key"),
 	    "drift-1-resolved-webhook");
-	assert_non_null(strstr(recs[1].body, "\"resolution\":\"passes again\""));
+	assert_non_null(strstr(recs[1].body,
+	    "\"resolution\":\"passes again\""));
 	check_signature(&recs[1]);
 
 	stats = json_object_new_object();
