@@ -593,7 +593,7 @@ static int
 conf_issectionchar(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-	    c == '_' || c == '-';
+	    c == '_' || c == '-' || c == '.';
 }
 
 static int
@@ -662,7 +662,7 @@ conf_section(struct conf_parser *p, char *line)
 	for (i = 0; name[i] != '\0'; i++) {
 		if (!conf_issectionchar(name[i])) {
 			conf_lerror(p, "invalid section name \"%s\" "
-			    "(allowed: a-z, 0-9, _ and -)", name);
+			    "(allowed: a-z, 0-9, _, - and .)", name);
 			return;
 		}
 	}

@@ -38,6 +38,7 @@ int	ctl_waiver(struct ctl *, int, char **);
 int	ctl_drift(struct ctl *, int, char **);
 int	ctl_audit(struct ctl *, int, char **);
 int	ctl_report(struct ctl *, int, char **);
+int	ctl_alerts(struct ctl *, int, char **);
 
 /* ctl-results.c: rule results for people (grouped by ISO 27001:2022
  * control; details under failures and errors, under all with all) and

@@ -27,7 +27,42 @@ struct daemon_conf {
 	long long	 stale_after;		/* seconds without evidence */
 	long long	 silence_check;		/* seconds between checks */
 	char		*audit_schedule;	/* NULL or "": none */
+
+	/* [alerts.webhook]: a JSON POST signed with HMAC-SHA256. */
+	char		*webhook_url;		/* NULL: off */
+	char		*webhook_secret;
+	char		*webhook_headers;	/* "Name: value; Name: value" */
+	int		 webhook_resolved;
+	long long	 webhook_rate_limit;	/* deliveries a minute */
+	long long	 webhook_batch_window;	/* seconds; 0: one by one */
+	long long	 webhook_timeout;	/* seconds */
+	long long	 webhook_retry_min;	/* seconds, the first backoff */
+	char		*webhook_ca_file;
+	/* [alerts.slack]: an incoming webhook, {"text": ...}. */
+	char		*slack_url;		/* NULL: off */
+	int		 slack_resolved;
+	long long	 slack_rate_limit;
+	long long	 slack_timeout;
+	long long	 slack_retry_min;
+	/* [alerts.syslog]: one line per event. */
+	int		 syslog_enabled;
+	int		 syslog_facility;	/* index into ..._facility_names */
+	int		 syslog_resolved;
 };
+
+/* "auth", "authpriv", "daemon", "user", "local0" ... "local7". */
+extern const char *const daemon_conf_facility_names[];
+/* The syslog(3) facility (LOG_AUTHPRIV...) of an index into them. */
+int	daemon_conf_facility(int);
+
+/*
+ * Split [alerts.webhook] headers ("X-Team: sec; X-Env: prod") into
+ * "Name: value" lines, *lines allocated (free each and the array).  0, or
+ * -1 with a sentence in err: a part without a name or a colon, a name that
+ * is not an HTTP token, or a header Exhibit sets itself.
+ */
+int	daemon_conf_headers(const char *spec, char ***lines, size_t *n,
+	    char *err, size_t errlen);
 
 /* The defaults alone, for when no file exists. */
 void	daemon_conf_defaults(struct daemon_conf *);

@@ -61,6 +61,9 @@ static const struct ctl_cmd ctl_cmds[] = {
 	    "the auditor's report: per ISO 27001:2022 control, every\n"
 	    "                    host's results with their evidence (see "
 	    "report --help)", ctl_report },
+	{ "alerts", "[--undelivered] [--json]",
+	    "the alert outbox: drift alerts delivered and waiting, with\n"
+	    "                    attempts and last errors", ctl_alerts },
 	{ "evaluate", "[--rules DIR] FILE|-",
 	    "judge an evidence document or envelope against the rule\n"
 	    "                    packs offline, without a daemon "

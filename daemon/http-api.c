@@ -25,96 +25,7 @@
 #include "rules.h"
 #include "store.h"
 #include "timefmt.h"
-#include "token.h"
 #include "waiver.h"
-
-#define READERS	HTTP_READERS
-#define ADMINS	HTTP_ADMINS
-
-/* 0 with hr->person set when the bearer token may act here, else -1 after
- * refusing. */
-int
-http_person_auth(struct http_req *hr, unsigned roles)
-{
-	unsigned char		 hash[STORE_HASH_LEN];
-	const char		*h;
-	enum store_status	 st;
-
-	h = evhttp_find_header(evhttp_request_get_input_headers(hr->req),
-	    "Authorization");
-	if (h == NULL || strncmp(h, "Bearer ", 7) != 0) {
-		evhttp_add_header(evhttp_request_get_output_headers(hr->req),
-		    "WWW-Authenticate", "Bearer");
-		http_refuse(hr, 401, "unauthorized", "this route needs a "
-		    "person's token: Authorization: Bearer exh_...");
-		return -1;
-	}
-	if (token_hash(h + 7, hash) == -1) {
-		http_refuse(hr, 401, "bad_token", "the bearer token is not an "
-		    "Exhibit token");
-		return -1;
-	}
-	st = store_token_use_roles(hr->store, hash, READERS, hr->now,
-	    &hr->person);
-	switch (st) {
-	case STORE_OK:
-		break;
-	case STORE_WRONG_ROLE:
-		http_refuse(hr, 403, "forbidden", "token %s is an enrollment "
-		    "token: it enrolls agents and reads nothing",
-		    hr->person.id);
-		return -1;
-	case STORE_NOT_FOUND:
-		http_refuse(hr, 401, "bad_token", "unknown token");
-		return -1;
-	case STORE_EXPIRED:
-	case STORE_REVOKED:
-	case STORE_USED_UP:
-		http_refuse(hr, 401, "bad_token", "token %s is %s",
-		    hr->person.id, store_status_str(st));
-		return -1;
-	default:
-		http_refuse(hr, 503, "busy", "the store failed; retry later");
-		return -1;
-	}
-	hr->have_person = 1;
-	if ((STORE_ROLE_BIT(hr->person.role) & roles) == 0) {
-		http_refuse(hr, 403, "forbidden", "the %s role may not do "
-		    "this", store_role_str(hr->person.role));
-		return -1;
-	}
-	return 0;
-}
-
-/* The query's parameters, each of them known: 0, or -1 after refusing. */
-int
-http_query(struct http_req *hr, const char *const *known,
-    struct evkeyvalq *q)
-{
-	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(hr->req);
-	const char		*qs = evhttp_uri_get_query(uri);
-	struct evkeyval		*kv;
-	size_t			 i;
-
-	TAILQ_INIT(q);
-	if (qs != NULL && evhttp_parse_query_str(qs, q) == -1) {
-		http_refuse(hr, 400, "bad_request", "the query string is "
-		    "malformed");
-		return -1;
-	}
-	TAILQ_FOREACH(kv, q, next) {
-		for (i = 0; known[i] != NULL; i++)
-			if (strcmp(kv->key, known[i]) == 0)
-				break;
-		if (known[i] == NULL) {
-			http_refuse(hr, 400, "bad_request", "unknown query "
-			    "parameter \"%.32s\"", kv->key);
-			evhttp_clear_headers(q);
-			return -1;
-		}
-	}
-	return 0;
-}
 
 /* The filter from host=, control=, rule=, status=, at=. */
 static int
@@ -171,7 +82,7 @@ http_view(struct http_req *hr, enum view view)
 	struct json_object	*out;
 	int			 rc;
 
-	if (http_person_auth(hr, READERS) == -1 ||
+	if (http_person_auth(hr, HTTP_READERS) == -1 ||
 	    http_query(hr, known, &q) == -1)
 		return;
 	if (http_filter(hr, &q, &flt) == -1) {
@@ -219,7 +130,7 @@ http_host(struct http_req *hr)
 	struct evkeyvalq	 q;
 	struct json_object	*hosts, *list, *body;
 
-	if (http_person_auth(hr, READERS) == -1 ||
+	if (http_person_auth(hr, HTTP_READERS) == -1 ||
 	    http_query(hr, known, &q) == -1)
 		return;
 	if (http_filter(hr, &q, &flt) == -1) {
@@ -315,11 +226,11 @@ http_waivers(struct http_req *hr)
 	size_t			 i, n;
 
 	if (hr->method == EVHTTP_REQ_POST) {
-		if (http_person_auth(hr, ADMINS) == 0)
+		if (http_person_auth(hr, HTTP_ADMINS) == 0)
 			http_waiver_create(hr);
 		return;
 	}
-	if (http_person_auth(hr, READERS) == -1 ||
+	if (http_person_auth(hr, HTTP_READERS) == -1 ||
 	    http_query(hr, known, &q) == -1)
 		return;
 	evhttp_clear_headers(&q);
@@ -345,7 +256,7 @@ http_waiver(struct http_req *hr)
 	char			*end, by[64];
 	long long		 id;
 
-	if (http_person_auth(hr, ADMINS) == -1)
+	if (http_person_auth(hr, HTTP_ADMINS) == -1)
 		return;
 	id = strtoll(hr->param, &end, 10);
 	if (id <= 0 || *end != '\0') {

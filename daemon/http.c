@@ -10,14 +10,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/queue.h>
+
 #include <event2/buffer.h>
 #include <event2/http.h>
+#include <event2/keyvalq_struct.h>
 
 #include "ca.h"
 #include "http.h"
 #include "jsonutil.h"
 #include "log.h"
 #include "tls.h"
+#include "token.h"
 
 static const char *
 http_reason(int status)
@@ -145,6 +149,91 @@ http_agent_auth(struct http_req *hr)
 		http_refuse(hr, 403, "agent_revoked", "agent %s was revoked; "
 		    "it must be enrolled again", hr->agent.id);
 		return -1;
+	}
+	return 0;
+}
+
+/* 0 with hr->person set when the bearer token may act here, else -1 after
+ * refusing. */
+int
+http_person_auth(struct http_req *hr, unsigned roles)
+{
+	unsigned char		 hash[STORE_HASH_LEN];
+	const char		*h;
+	enum store_status	 st;
+
+	h = evhttp_find_header(evhttp_request_get_input_headers(hr->req),
+	    "Authorization");
+	if (h == NULL || strncmp(h, "Bearer ", 7) != 0) {
+		evhttp_add_header(evhttp_request_get_output_headers(hr->req),
+		    "WWW-Authenticate", "Bearer");
+		http_refuse(hr, 401, "unauthorized", "this route needs a "
+		    "person's token: Authorization: Bearer exh_...");
+		return -1;
+	}
+	if (token_hash(h + 7, hash) == -1) {
+		http_refuse(hr, 401, "bad_token", "the bearer token is not an "
+		    "Exhibit token");
+		return -1;
+	}
+	st = store_token_use_roles(hr->store, hash, HTTP_READERS, hr->now,
+	    &hr->person);
+	switch (st) {
+	case STORE_OK:
+		break;
+	case STORE_WRONG_ROLE:
+		http_refuse(hr, 403, "forbidden", "token %s is an enrollment "
+		    "token: it enrolls agents and reads nothing",
+		    hr->person.id);
+		return -1;
+	case STORE_NOT_FOUND:
+		http_refuse(hr, 401, "bad_token", "unknown token");
+		return -1;
+	case STORE_EXPIRED:
+	case STORE_REVOKED:
+	case STORE_USED_UP:
+		http_refuse(hr, 401, "bad_token", "token %s is %s",
+		    hr->person.id, store_status_str(st));
+		return -1;
+	default:
+		http_refuse(hr, 503, "busy", "the store failed; retry later");
+		return -1;
+	}
+	hr->have_person = 1;
+	if ((STORE_ROLE_BIT(hr->person.role) & roles) == 0) {
+		http_refuse(hr, 403, "forbidden", "the %s role may not do "
+		    "this", store_role_str(hr->person.role));
+		return -1;
+	}
+	return 0;
+}
+
+/* The query's parameters, each of them known: 0, or -1 after refusing. */
+int
+http_query(struct http_req *hr, const char *const *known,
+    struct evkeyvalq *q)
+{
+	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(hr->req);
+	const char		*qs = evhttp_uri_get_query(uri);
+	struct evkeyval		*kv;
+	size_t			 i;
+
+	TAILQ_INIT(q);
+	if (qs != NULL && evhttp_parse_query_str(qs, q) == -1) {
+		http_refuse(hr, 400, "bad_request", "the query string is "
+		    "malformed");
+		return -1;
+	}
+	TAILQ_FOREACH(kv, q, next) {
+		for (i = 0; known[i] != NULL; i++)
+			if (strcmp(kv->key, known[i]) == 0)
+				break;
+		if (known[i] == NULL) {
+			http_refuse(hr, 400, "bad_request", "unknown query "
+			    "parameter \"%.32s\"", kv->key);
+			evhttp_clear_headers(q);
+			return -1;
+		}
 	}
 	return 0;
 }

@@ -76,6 +76,25 @@ void	http_submit(struct http_req *, void (*work)(void *),
  * 0 with hr->agent filled, else -1 after refusing (401 or 403). */
 int	http_agent_auth(struct http_req *);
 
+/* People's roles, for http_person_auth(): any person's token reads;
+ * security and admin respond to drift; admin changes the rest. */
+#define HTTP_READERS	(STORE_ROLE_BIT(ROLE_ADMIN) | \
+			    STORE_ROLE_BIT(ROLE_SECURITY) | \
+			    STORE_ROLE_BIT(ROLE_AUDITOR))
+#define HTTP_ADMINS	STORE_ROLE_BIT(ROLE_ADMIN)
+#define HTTP_RESPONDERS	(STORE_ROLE_BIT(ROLE_ADMIN) | \
+			    STORE_ROLE_BIT(ROLE_SECURITY))
+
+/* 0 with hr->person set when the bearer token may act here (its role one
+ * of roles, STORE_ROLE_BIT()s or'ed), else -1 after refusing (401, 403). */
+int	http_person_auth(struct http_req *, unsigned roles);
+
+/* The query's parameters into q (evhttp_clear_headers() it), each of
+ * them one of known (NULL-terminated): 0, or -1 after refusing. */
+struct evkeyvalq;
+int	http_query(struct http_req *, const char *const *known,
+	    struct evkeyvalq *q);
+
 /* The body as JSON; NULL after refusing with 400 bad_request. */
 struct json_object *http_json_body(struct http_req *);
 
@@ -94,21 +113,6 @@ void	http_waiver(struct http_req *);
 void	http_drift(struct http_req *);
 void	http_drift_item(struct http_req *);
 void	http_audits(struct http_req *);
-
-/* A person's bearer token may act here (roles: STORE_ROLE_BIT()s): 0
- * with hr->person set, else -1 after refusing (401 or 403). */
-#define HTTP_READERS	(STORE_ROLE_BIT(ROLE_ADMIN) | \
-			    STORE_ROLE_BIT(ROLE_SECURITY) | \
-			    STORE_ROLE_BIT(ROLE_AUDITOR))
-#define HTTP_ADMINS	STORE_ROLE_BIT(ROLE_ADMIN)
-#define HTTP_RESPONDERS	(STORE_ROLE_BIT(ROLE_ADMIN) | \
-			    STORE_ROLE_BIT(ROLE_SECURITY))
-int	http_person_auth(struct http_req *, unsigned roles);
-
-/* The query string's parameters, every one of them in known (NULL
- * terminated): 0, or -1 after refusing with 400.  Clear q after. */
-struct evkeyvalq;
-int	http_query(struct http_req *, const char *const *known,
-	    struct evkeyvalq *q);
+void	http_alerts_outbox(struct http_req *);
 
 #endif

@@ -39,6 +39,7 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include "alerts.h"
 #include "ca.h"
 #include "daemon-conf.h"
 #include "drift.h"
@@ -91,6 +92,7 @@ struct server {
 	struct evaluator		*evaluator;
 	struct findings			*findings;
 	struct drift			*drift;
+	struct alerts			*alerts;
 	int64_t				*stored;	/* in the open batch */
 	size_t				 nstored, stored_cap;
 	size_t				 nconns;
@@ -240,6 +242,7 @@ static const struct route {
 	    http_drift_item },
 	{ "/v1/audits",		EVHTTP_REQ_GET | EVHTTP_REQ_POST,
 	    http_audits },
+	{ "/v1/alerts/outbox",	EVHTTP_REQ_GET,		http_alerts_outbox },
 };
 #define NROUTES	(sizeof(routes) / sizeof(routes[0]))
 
@@ -486,6 +489,8 @@ server_commit(evutil_socket_t fd, short ev, void *arg)
 	srv->nstored = 0;
 	/* Refusals of this batch may have recorded security events. */
 	drift_kick(srv->drift);
+	/* Alerts queued in the batch may go out now. */
+	alerts_kick(srv->alerts);
 	/* Nothing to answer (security events, say): the next sync
 	 * covers them. */
 	if (TAILQ_EMPTY(&srv->pending))
@@ -569,6 +574,9 @@ server_nworkers(const struct daemon_conf *conf)
 	return (size_t)n;
 }
 
+static void	server_drift_notify(void *, const struct store_drift *,
+		    const char *);
+
 struct server *
 server_start(struct event_base *base, const struct daemon_conf *conf,
     struct ruleset *rules)
@@ -623,6 +631,9 @@ server_start(struct event_base *base, const struct daemon_conf *conf,
 	srv->evaluator = evaluator_new(base, srv->store, srv->workers);
 	srv->findings = findings_new(srv->store);
 	srv->drift = drift_new(base, srv->store, conf);
+	/* Delivers what an earlier run left in the outbox. */
+	srv->alerts = alerts_new(base, srv->store, conf);
+	drift_set_notify(srv->drift, server_drift_notify, srv);
 	if (evaluator_set_rules(srv->evaluator, rules) == -1)
 		goto fail;
 	rules = NULL;
@@ -645,6 +656,7 @@ server_reload(struct server *srv, const struct daemon_conf *conf)
 	srv->conf = conf;
 	server_limits(srv);
 	drift_reload(srv->drift, conf);
+	alerts_reload(srv->alerts, conf);
 	/* New connections use the re-read certificate; established ones
 	 * keep the context they hold a reference to. */
 	if ((ctx = server_tls(conf->state_dir)) == NULL) {
@@ -653,6 +665,25 @@ server_reload(struct server *srv, const struct daemon_conf *conf)
 	}
 	SSL_CTX_free(srv->ctx);
 	srv->ctx = ctx;
+}
+
+struct alerts *
+server_alerts(struct server *srv)
+{
+	return srv->alerts;
+}
+
+/* Every drift item that opens or resolves alerts, from the outbox: in
+ * the open batch when there is one (sent once it commits), else now. */
+static void
+server_drift_notify(void *arg, const struct store_drift *item,
+    const char *event)
+{
+	struct server	*srv = arg;
+
+	alerts_enqueue(srv->alerts, item, event);
+	if (!store_in_batch(srv->store))
+		alerts_kick(srv->alerts);
 }
 
 int
@@ -690,6 +721,8 @@ server_drain(struct server *srv)
 	srv->draining = 1;
 	/* Documents not judged yet are judged at the next start. */
 	evaluator_stop(srv->evaluator);
+	/* Alerts in flight may finish; the rest wait in the outbox. */
+	alerts_stop(srv->alerts);
 	if (srv->listener != NULL) {
 		evhttp_del_accept_socket(srv->http, srv->listener);
 		srv->listener = NULL;
@@ -720,6 +753,7 @@ server_free(struct server *srv)
 	evaluator_free(srv->evaluator);
 	drift_free(srv->drift);
 	findings_free(srv->findings);
+	alerts_free(srv->alerts);
 	free(srv->stored);
 	if (srv->http != NULL)
 		evhttp_free(srv->http);

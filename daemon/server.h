@@ -9,6 +9,7 @@
 
 #include <event2/event.h>
 
+struct alerts;
 struct daemon_conf;
 struct ruleset;
 struct server;
@@ -26,6 +27,9 @@ int		 server_set_rules(struct server *, struct ruleset *);
 /* Apply a reloaded configuration: limits, timeouts and the TLS
  * certificate (re-read from the state directory). */
 void		 server_reload(struct server *, const struct daemon_conf *);
+
+/* The alert sinks, for the drift engine's alerts_enqueue(). */
+struct alerts	*server_alerts(struct server *);
 
 /* Stop accepting, finish what is in flight, then leave the loop. */
 void		 server_drain(struct server *);

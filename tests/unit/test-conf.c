@@ -765,11 +765,11 @@ test_bad_lines(void **state)
 	const char *const	w[] = {
 		"t.conf:1: missing ']' in section header",
 		"t.conf:2: invalid section name \"Main\" "
-		    "(allowed: a-z, 0-9, _ and -)",
+		    "(allowed: a-z, 0-9, _, - and .)",
 		"t.conf:3: empty section name",
 		"t.conf:4: unexpected text after section header: \" # x\"",
 		"t.conf:5: invalid section name \" main \" "
-		    "(allowed: a-z, 0-9, _ and -)",
+		    "(allowed: a-z, 0-9, _, - and .)",
 		"t.conf:7: missing '=' in \"name\" (expected key = value)",
 		"t.conf:8: missing '=' in \"name value\" "
 		    "(expected key = value)",
