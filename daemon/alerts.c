@@ -108,6 +108,7 @@ struct sock {
 struct alerts {
 	struct event_base	*base;
 	struct store		*store;
+	const struct daemon_conf *conf;
 	CURLM			*multi;
 	struct event		*poll_ev;
 	struct event		*curl_ev;	/* libcurl's timeout */
@@ -368,109 +369,17 @@ sink_backoff(const struct sink *s, int64_t attempt)
 	return d;
 }
 
-/* --- the payload ----------------------------------------------------- */
-
-static void
-set_time(struct json_object *o, const char *key, time_t t)
-{
-	char	buf[TIMEFMT_RFC3339_LEN];
-
-	jsonutil_set_string(o, key, t != 0 ? timefmt_rfc3339(t, buf,
-	    sizeof(buf)) : NULL);
-}
-
-/* The event as every sink's entry keeps it (the webhook's body). */
-static struct json_object *
-alerts_event_json(struct alerts *a, const struct store_drift *d,
-    const char *event)
-{
-	struct json_object	*o, *detail = NULL;
-	struct store_agent	 ag;
-	char			 host[256], err[128];
-
-	snprintf(host, sizeof(host), "%s", d->hostname);
-	/* The drift engine may hand over an item as written, before a
-	 * read filled the host name in. */
-	if (host[0] == '\0' && d->agent_id[0] != '\0' &&
-	    store_agent_get(a->store, d->agent_id, &ag) == STORE_OK) {
-		snprintf(host, sizeof(host), "%s", ag.hostname);
-		store_agent_clear(&ag);
-	}
-	o = json_object_new_object();
-	jsonutil_set_string(o, "event", event);
-	jsonutil_set_int64(o, "id", d->id);
-	jsonutil_set_string(o, "kind", d->kind);
-	jsonutil_set_string(o, "host", host[0] != '\0' ? host : NULL);
-	jsonutil_set_string(o, "agent_id", d->agent_id[0] != '\0' ?
-	    d->agent_id : NULL);
-	jsonutil_set_string(o, "subject", d->subject);
-	jsonutil_set_string(o, "state", d->state);
-	set_time(o, "opened_at", d->opened_at);
-	set_time(o, "updated_at", d->updated_at);
-	if (d->resolved_at != 0) {
-		set_time(o, "resolved_at", d->resolved_at);
-		jsonutil_set_string(o, "resolution", d->resolution);
-	}
-	if (d->audit_id != 0)
-		jsonutil_set_int64(o, "audit_id", d->audit_id);
-	if (d->evidence_id != 0)
-		jsonutil_set_int64(o, "evidence_id", d->evidence_id);
-	if (d->detail != NULL && d->detail[0] != '\0' &&
-	    (detail = jsonutil_parse(d->detail, strlen(d->detail), err,
-	    sizeof(err))) == NULL)
-		detail = json_object_new_string(d->detail);
-	jsonutil_set(o, "detail", detail != NULL ? detail :
-	    json_object_new_object());
-	return o;
-}
-
 void
 alerts_enqueue(struct alerts *a, const struct store_drift *item,
     const char *event)
 {
-	struct store_alert	 e;
-	struct json_object	*o;
-	struct sink		*s;
-	enum store_status	 rc;
-	time_t			 now = timefmt_now();
-	int			 resolved;
-	size_t			 i;
+	unsigned	 queued;
+	size_t		 i;
 
-	resolved = strcmp(event, "resolved") == 0;
-	if (!resolved && strcmp(event, "opened") != 0) {
-		log_warnx("alerts: unknown drift event \"%s\"", event);
-		return;
-	}
-	o = NULL;
-	for (i = 0; i < NSINKS; i++) {
-		s = &a->sinks[i];
-		if (!s->enabled || (resolved && !s->resolved))
-			continue;
-		if (o == NULL)
-			o = alerts_event_json(a, item, event);
-		memset(&e, 0, sizeof(e));
-		e.drift_id = item->id;
-		snprintf(e.event, sizeof(e.event), "%s", event);
-		snprintf(e.sink, sizeof(e.sink), "%s", s->name);
-		snprintf(e.idempotency_key, sizeof(e.idempotency_key),
-		    "drift-%" PRId64 "-%s-%s", item->id, event, s->name);
-		/* Each element of a batched body names its own key. */
-		jsonutil_set_string(o, "idempotency_key", e.idempotency_key);
-		e.payload = xstrdup(jsonutil_to_string(o, 0));
-		e.created_at = now;
-		e.next_attempt_at = now;
-		rc = store_alert_add(a->store, &e);
-		free(e.payload);
-		if (rc == STORE_OK)
-			s->queued++;
-		else if (rc == STORE_EXISTS)
-			log_debug("alerts: %s queued before",
-			    e.idempotency_key);
-		else
-			log_warnx("alerts: could not queue %s",
-			    e.idempotency_key);
-	}
-	json_object_put(o);
+	alert_outbox_enqueue(a->store, a->conf, item, event, &queued);
+	for (i = 0; i < NSINKS; i++)
+		if (queued & (1u << i))
+			a->sinks[i].queued++;
 	/* Written outside a batch: committed already. */
 	if (!store_in_batch(a->store))
 		alerts_schedule(a, 0);
@@ -980,6 +889,7 @@ alerts_new(struct event_base *base, struct store *store,
 	a = xcalloc(1, sizeof(*a));
 	a->base = base;
 	a->store = store;
+	a->conf = conf;
 	TAILQ_INIT(&a->xfers);
 	LIST_INIT(&a->socks);
 	if ((a->multi = curl_multi_init()) == NULL)
@@ -1009,6 +919,7 @@ alerts_reload(struct alerts *a, const struct daemon_conf *conf)
 {
 	size_t	i;
 
+	a->conf = conf;
 	for (i = 0; i < NSINKS; i++)
 		sink_configure(&a->sinks[i], conf);
 	alerts_schedule(a, 0);

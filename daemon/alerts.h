@@ -56,6 +56,16 @@ void		 alerts_free(struct alerts *);
  * "delivered_at", "last_error", "created_at"}.  alert-outbox.c: needs
  * neither libcurl nor libevent. */
 struct json_object *alerts_entry_json(const struct store_alert *);
+
+/*
+ * Queue an event for every sink conf configures that wants it: what
+ * alerts_enqueue() does, without the delivery machinery, so exhibitctl
+ * (which starts audits on the store directly) queues the resolutions it
+ * causes; the daemon delivers them.  Bit i of *queued is set for each
+ * sink queued, in the order webhook, slack, syslog.
+ */
+void	alert_outbox_enqueue(struct store *, const struct daemon_conf *,
+	    const struct store_drift *, const char *event, unsigned *queued);
 /* {"outbox": [...]} with at most limit entries (0: all); NULL when the
  * store failed (logged). */
 struct json_object *alerts_outbox_json(struct store *, int undelivered_only,

@@ -16,6 +16,7 @@
 
 #include <json-c/json.h>
 
+#include "alerts.h"
 #include "ctl.h"
 #include "drift.h"
 #include "jsonutil.h"
@@ -321,6 +322,18 @@ ctl_audit(struct ctl *ctl, int argc, char **argv)
 			printf("audit %lld \"%s\" started: %lld baseline(s) "
 			    "frozen, %zu drift item(s) superseded\n",
 			    (long long)a.id, a.name, (long long)a.hosts, n);
+			/* The daemon sends these from the outbox. */
+			for (i = 0; i < n; i++) {
+				struct store_drift	d;
+				unsigned		q;
+
+				if (store_drift_get(st, resolved[i], &d) !=
+				    STORE_OK)
+					continue;
+				alert_outbox_enqueue(st, &ctl->conf, &d,
+				    "resolved", &q);
+				store_drift_clear(&d);
+			}
 			free(resolved);
 		}
 	} else if (store_audit_list(st, &list, &n) != STORE_OK)

@@ -10,9 +10,15 @@ AGENT=$top_builddir/exhibit-agent
 CTLB=$top_builddir/exhibitctl
 FIX=$top_srcdir/tests/fixtures
 
-mkdir "$TMP/rules"
+mkdir "$TMP/rules" "$TMP/hook"
 cp "$top_srcdir/conf/rules/"*.json "$TMP/rules/"
-daemon_setup "$TMP" '[drift]\nstale_after = 4s\nsilence_check = 1s\n' || exit 1
+# A webhook receiver: every drift item alerts once when it opens and once
+# when it resolves.
+RPORT=$("$top_builddir/tests/tools/freeport")
+"$top_builddir/tests/tools/webhook-receiver" "$RPORT" "$TMP/hook" >"$TMP/receiver.out" 2>&1 &
+PIDS+=("$!")
+wait_for_line "$TMP/receiver.out" listening 5 || { not_ok "the receiver starts"; finish; exit 1; }
+daemon_setup "$TMP" "[drift]\nstale_after = 4s\nsilence_check = 1s\n[alerts.webhook]\nurl = http://127.0.0.1:$RPORT/hook\nsecret = drift-test-secret-0123456789\nrate_limit = 6000\nretry_min = 1s\n" || exit 1
 sed -i "s|^directory = .*|directory = $TMP/rules|" "$DCONF"
 LOG=$TMP/daemon.log
 daemon_start "$LOG" || exit 1
@@ -81,6 +87,16 @@ d=$(detail rule_regressed LNX-SSH-002)
 grep -q '"baseline":"pass","now":"fail"' <<<"$d" && grep -q '"sources":\[{"path":"/etc/ssh/sshd_config' <<<"$d" &&
     ok "a regression carries both results and the source file" || not_ok "regression detail: $d"
 
+# Each opened item reached the webhook once, with its kind and subject.
+hooks() { grep -l "\"event\":\"$1\"" "$TMP"/hook/req-* 2>/dev/null | wc -l; }
+opened=$(sql "SELECT count(*) FROM drift")
+for ((i = 0; i < 100; i++)); do [[ $(hooks opened) -ge $opened ]] && break; sleep 0.1; done
+[[ $(hooks opened) == "$opened" ]] && ok "every opened item alerted once ($opened)" || not_ok "$(hooks opened) opened alerts for $opened items"
+grep -l '"kind":"rule_regressed"' "$TMP"/hook/req-* | xargs grep -l '"subject":"LNX-SSH-002"' | xargs grep -qi '^X-Exhibit-Signature: sha256=' &&
+    ok "the regression's alert is signed and names the rule" || not_ok "no signed alert for LNX-SSH-002"
+keys=$(grep -hi '^Idempotency-Key:' "$TMP"/hook/req-* | sort | uniq -d | wc -l)
+[[ $keys == 0 ]] && ok "no idempotency key delivered twice" || not_ok "$keys keys delivered twice"
+
 # The same drifted document again: nothing new, nothing duplicated.
 n=$(sql "SELECT count(*) FROM drift")
 push 3
@@ -128,6 +144,9 @@ push 4
     ok "back at its baseline, every item resolved" || not_ok "unresolved: $(sql "SELECT kind, subject FROM drift WHERE state != 'resolved'")"
 [[ $(sql "SELECT resolution FROM drift WHERE id = $ID") == "back to its baseline result" ]] &&
     ok "resolutions say why" || not_ok "resolution: $(sql "SELECT resolution FROM drift WHERE id = $ID")"
+resolved=$(sql "SELECT count(*) FROM drift WHERE state = 'resolved'")
+for ((i = 0; i < 100; i++)); do [[ $(hooks resolved) -ge $resolved ]] && break; sleep 0.1; done
+[[ $(hooks resolved) == "$resolved" ]] && ok "every resolution alerted once ($resolved)" || not_ok "$(hooks resolved) resolution alerts for $resolved resolved items"
 
 # A silent host.
 sleep 6
