@@ -38,11 +38,22 @@ struct hint {
 	struct json_object	*line;
 };
 
-struct eval {
+/* What every rule needs from the document, worked out once. */
+struct docctx {
 	struct json_object	*doc;
 	struct json_object	*sections;	/* the document's, or NULL */
 	enum version_scheme	 scheme;	/* the host's package manager */
 	time_t			 collected_at;	/* 0: not in the document */
+	struct json_object	*files;		/* path -> source record,
+						   built when first needed */
+};
+
+struct eval {
+	struct docctx		*ctx;
+	struct json_object	*doc;
+	struct json_object	*sections;
+	enum version_scheme	 scheme;
+	time_t			 collected_at;
 	struct json_object	*observed;
 	int			 truncated;
 	int			 quiet;		/* inside a count's where */
@@ -98,10 +109,18 @@ observe(struct eval *ev, const char *path, struct json_object *value,
     int missing)
 {
 	struct json_object	*o;
+	const char		*p;
+	size_t			 i, n;
 
 	if (ev->quiet)
 		return;
-	if (json_object_array_length(ev->observed) >= OBSERVED_MAX) {
+	/* all(exists; <= 365; > 0) looks at one value three times. */
+	n = json_object_array_length(ev->observed);
+	for (i = 0; i < n; i++)
+		if (jsonutil_get_string(json_object_array_get_idx(ev->observed,
+		    i), "path", &p) == 0 && strcmp(p, path) == 0)
+			return;
+	if (n >= OBSERVED_MAX) {
 		ev->truncated = 1;
 		return;
 	}
@@ -312,9 +331,10 @@ leaf_eval(struct eval *ev, const struct cond *c, struct json_object *root,
 	size_t			 i;
 	int			 seen_pass = 0, seen_fail = 0, seen_err = 0;
 
-	if (*prefix == '\0' && !section_present(ev, &c->path))
+	if (prefix != NULL && *prefix == '\0' && !section_present(ev,
+	    &c->path))
 		return T_ERROR;
-	rpath_select(&c->path, root, prefix, key, &res);
+	rpath_select(&c->path, root, ev->quiet ? NULL : prefix, key, &res);
 	if (res.type_error != NULL) {
 		eval_error(ev, "unexpected evidence shape: %s", res.type_error);
 		rpath_result_free(&res);
@@ -347,16 +367,18 @@ count_eval(struct eval *ev, const struct cond *c, struct json_object *root,
     const char *prefix, const char *key)
 {
 	struct rpath_result	 res;
-	struct json_object	*v, *o, *matched;
+	struct json_object	*v, *o, *matched = NULL, *cnt, *elem;
 	struct json_object_iterator it, end;
 	const char		*name;
 	char			*at;
 	size_t			 i, n, count = 0;
 	enum tri		 t, out = T_PASS;
+	int			 want = !ev->quiet, isarr;
 
-	if (*prefix == '\0' && !section_present(ev, &c->path))
+	if (prefix != NULL && *prefix == '\0' && !section_present(ev,
+	    &c->path))
 		return T_ERROR;
-	rpath_select(&c->path, root, prefix, key, &res);
+	rpath_select(&c->path, root, want ? prefix : NULL, key, &res);
 	if (res.type_error != NULL) {
 		eval_error(ev, "unexpected evidence shape: %s", res.type_error);
 		rpath_result_free(&res);
@@ -370,62 +392,59 @@ count_eval(struct eval *ev, const struct cond *c, struct json_object *root,
 		return T_ERROR;
 	}
 	remember_source(ev, res.m[0].source, res.m[0].line);
-	if (!json_object_is_type(v, json_type_array) &&
-	    !json_object_is_type(v, json_type_object)) {
+	isarr = json_object_is_type(v, json_type_array);
+	if (!isarr && !json_object_is_type(v, json_type_object)) {
 		eval_error(ev, "cannot count %s: it is %s, not an array or "
 		    "object", res.m[0].path, type_name(v));
 		rpath_result_free(&res);
 		return T_ERROR;
 	}
-	matched = json_object_new_array();
-	if (json_object_is_type(v, json_type_array)) {
+	if (want)
+		matched = json_object_new_array();
+	n = 0;
+	if (isarr)
 		n = json_object_array_length(v);
-		for (i = 0; i < n && out != T_ERROR; i++) {
-			at = xasprintf("%s[%zu]", res.m[0].path, i);
-			ev->quiet++;
-			t = c->where == NULL ? T_PASS : cond_eval(ev, c->where,
-			    json_object_array_get_idx(v, i), at, NULL);
-			ev->quiet--;
-			if (t == T_PASS) {
-				count++;
-				if (json_object_array_length(matched) <
-				    OBSERVED_MAX)
-					json_object_array_add(matched,
-					    json_object_new_string(at));
-			} else if (t == T_ERROR) {
-				eval_error(ev, "cannot judge %s against %s",
-				    at, c->where->text);
-				out = T_ERROR;
-			}
-			free(at);
-		}
-	} else {
+	else {
 		it = json_object_iter_begin(v);
 		end = json_object_iter_end(v);
-		for (; !json_object_iter_equal(&it, &end) && out != T_ERROR;
-		    json_object_iter_next(&it)) {
-			name = json_object_iter_peek_name(&it);
-			at = xasprintf("%s[\"%s\"]", res.m[0].path, name);
-			ev->quiet++;
-			t = c->where == NULL ? T_PASS : cond_eval(ev, c->where,
-			    json_object_iter_peek_value(&it), at, name);
-			ev->quiet--;
-			if (t == T_PASS) {
-				count++;
-				if (json_object_array_length(matched) <
-				    OBSERVED_MAX)
-					json_object_array_add(matched,
-					    json_object_new_string(at));
-			} else if (t == T_ERROR) {
-				eval_error(ev, "cannot judge %s against %s",
-				    at, c->where->text);
-				out = T_ERROR;
-			}
-			free(at);
-		}
 	}
-	if (!ev->quiet && json_object_array_length(ev->observed) <
-	    OBSERVED_MAX) {
+	/* Elements are judged without paths: only the ones that count,
+	 * and an error, are written out. */
+	for (i = 0; out != T_ERROR && (isarr ? i < n :
+	    !json_object_iter_equal(&it, &end)); i++) {
+		if (isarr) {
+			elem = json_object_array_get_idx(v, i);
+			name = NULL;
+		} else {
+			elem = json_object_iter_peek_value(&it);
+			name = json_object_iter_peek_name(&it);
+			json_object_iter_next(&it);
+		}
+		ev->quiet++;
+		t = c->where == NULL ? T_PASS : cond_eval(ev, c->where, elem,
+		    NULL, name);
+		ev->quiet--;
+		if (t == T_FAIL)
+			continue;
+		if (t == T_PASS)
+			count++;
+		if (!want || (t == T_PASS &&
+		    json_object_array_length(matched) >= OBSERVED_MAX))
+			goto next;
+		at = name != NULL ? xasprintf("%s[\"%s\"]", res.m[0].path,
+		    name) : xasprintf("%s[%zu]", res.m[0].path, i);
+		if (t == T_PASS)
+			json_object_array_add(matched,
+			    json_object_new_string(at));
+		else
+			eval_error(ev, "cannot judge %s against %s", at,
+			    c->where->text);
+		free(at);
+next:
+		if (t == T_ERROR)
+			out = T_ERROR;
+	}
+	if (want && json_object_array_length(ev->observed) < OBSERVED_MAX) {
 		o = json_object_new_object();
 		jsonutil_set_string(o, "path", res.m[0].path);
 		jsonutil_set_int64(o, "count", (int64_t)count);
@@ -436,12 +455,9 @@ count_eval(struct eval *ev, const struct cond *c, struct json_object *root,
 	rpath_result_free(&res);
 	if (out == T_ERROR)
 		return T_ERROR;
-	{
-		struct json_object *cnt = json_object_new_int64((int64_t)count);
-
-		t = cmp_result(c->op, scalar_cmp(cnt, c->value));
-		json_object_put(cnt);
-	}
+	cnt = json_object_new_int64((int64_t)count);
+	t = cmp_result(c->op, scalar_cmp(cnt, c->value));
+	json_object_put(cnt);
 	return t;
 }
 
@@ -479,28 +495,37 @@ cond_eval(struct eval *ev, const struct cond *c, struct json_object *root,
 
 /* --- sources ---------------------------------------------------------------- */
 
-/* The section's record of a file: {"path", "sha256"?, "status"?}. */
+/* The agent's record of a file: {"path", "sha256"?, "status"?}.  Every
+ * section's sources go into one index the first time a rule needs one. */
 static struct json_object *
 section_source(struct eval *ev, const char *path)
 {
-	struct json_object	*sec, *list, *e;
+	struct docctx		*ctx = ev->ctx;
+	struct json_object	*list, *e, *rec;
 	const char		*p;
-	size_t			 i, j, n;
+	size_t			 j, n;
 
-	for (i = 0; i < ev->touched.n; i++) {
-		if (ev->sections == NULL || !json_object_object_get_ex(
-		    ev->sections, ev->touched.v[i], &sec) ||
-		    jsonutil_get_array(sec, "sources", &list) == -1)
-			continue;
-		n = json_object_array_length(list);
-		for (j = 0; j < n; j++) {
-			e = json_object_array_get_idx(list, j);
-			if (jsonutil_get_string(e, "path", &p) == 0 &&
-			    strcmp(p, path) == 0)
-				return e;
+	if (ctx->files == NULL) {
+		ctx->files = json_object_new_object();
+		if (ctx->sections != NULL) {
+			json_object_object_foreach(ctx->sections, name, sec) {
+				(void)name;
+				if (jsonutil_get_array(sec, "sources",
+				    &list) == -1)
+					continue;
+				n = json_object_array_length(list);
+				for (j = 0; j < n; j++) {
+					e = json_object_array_get_idx(list, j);
+					if (jsonutil_get_string(e, "path",
+					    &p) == 0 && !json_object_object_get_ex(
+					    ctx->files, p, NULL))
+						jsonutil_set(ctx->files, p,
+						    json_object_get(e));
+				}
+			}
 		}
 	}
-	return NULL;
+	return json_object_object_get_ex(ctx->files, path, &rec) ? rec : NULL;
 }
 
 static int
@@ -699,31 +724,48 @@ section_error(struct eval *ev)
 }
 
 static void
-eval_init(struct eval *ev, struct json_object *doc)
+docctx_init(struct docctx *ctx, struct json_object *doc)
 {
 	struct json_object	*pk, *data;
 	const char		*mgr;
 
-	memset(ev, 0, sizeof(*ev));
-	ev->doc = doc;
-	if (!json_object_object_get_ex(doc, "sections", &ev->sections) ||
-	    !json_object_is_type(ev->sections, json_type_object))
-		ev->sections = NULL;
-	ev->scheme = SCHEME_AUTO;
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->doc = doc;
+	if (!json_object_object_get_ex(doc, "sections", &ctx->sections) ||
+	    !json_object_is_type(ctx->sections, json_type_object))
+		ctx->sections = NULL;
+	ctx->scheme = SCHEME_AUTO;
 	if (jsonutil_get_string(doc, "collected_at", &mgr) == 0 &&
-	    timefmt_parse_rfc3339(mgr, &ev->collected_at) == -1)
-		ev->collected_at = 0;
-	if (ev->sections != NULL &&
-	    json_object_object_get_ex(ev->sections, "packages", &pk) &&
+	    timefmt_parse_rfc3339(mgr, &ctx->collected_at) == -1)
+		ctx->collected_at = 0;
+	if (ctx->sections != NULL &&
+	    json_object_object_get_ex(ctx->sections, "packages", &pk) &&
 	    jsonutil_get_object(pk, "data", &data) == 0 &&
 	    jsonutil_get_string(data, "manager", &mgr) == 0) {
 		if (strcmp(mgr, "dpkg") == 0)
-			ev->scheme = SCHEME_DPKG;
+			ctx->scheme = SCHEME_DPKG;
 		else if (strcmp(mgr, "rpm") == 0)
-			ev->scheme = SCHEME_RPM;
+			ctx->scheme = SCHEME_RPM;
 		else if (strcmp(mgr, "apk") == 0)
-			ev->scheme = SCHEME_APK;
+			ctx->scheme = SCHEME_APK;
 	}
+}
+
+static void
+docctx_clear(struct docctx *ctx)
+{
+	json_object_put(ctx->files);
+}
+
+static void
+eval_init(struct eval *ev, struct docctx *ctx)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->ctx = ctx;
+	ev->doc = ctx->doc;
+	ev->sections = ctx->sections;
+	ev->scheme = ctx->scheme;
+	ev->collected_at = ctx->collected_at;
 	ev->observed = json_object_new_array();
 }
 
@@ -736,9 +778,10 @@ eval_clear(struct eval *ev)
 	free(ev->message);
 }
 
-struct json_object *
-rule_evaluate(const struct rule *r, struct json_object *doc)
+static struct json_object *
+rule_judge(const struct rule *r, struct docctx *ctx)
 {
+	struct json_object	*doc = ctx->doc;
 	struct json_object	*res, *sources;
 	struct eval		 ev;
 	enum tri		 t = T_PASS;
@@ -746,7 +789,7 @@ rule_evaluate(const struct rule *r, struct json_object *doc)
 	const char		*cerr, *serr;
 	char			*msg = NULL;
 
-	eval_init(&ev, doc);
+	eval_init(&ev, ctx);
 	if (r->applies_when != NULL) {
 		t = cond_eval(&ev, r->applies_when, doc, "", NULL);
 		if (t == T_FAIL)
@@ -756,7 +799,7 @@ rule_evaluate(const struct rule *r, struct json_object *doc)
 	if (t == T_PASS) {
 		/* What applies_when looked at is not what the check shows. */
 		eval_clear(&ev);
-		eval_init(&ev, doc);
+		eval_init(&ev, ctx);
 		t = cond_eval(&ev, r->check, doc, "", NULL);
 	}
 	status = t == T_PASS ? RULE_PASS : t == T_FAIL ? RULE_FAIL :
@@ -797,9 +840,13 @@ ruleset_evaluate(const struct ruleset *set, struct json_object *doc)
 	struct json_object	*out;
 	size_t			 i;
 
+	struct docctx		 ctx;
+
+	docctx_init(&ctx, doc);
 	out = json_object_new_array_ext((int)set->nrules);
 	for (i = 0; i < set->nrules; i++)
-		json_object_array_add(out, rule_evaluate(&set->rules[i], doc));
+		json_object_array_add(out, rule_judge(&set->rules[i], &ctx));
+	docctx_clear(&ctx);
 	return out;
 }
 

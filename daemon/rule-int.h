@@ -49,7 +49,8 @@ void	rpath_free(struct rpath *);
 struct rpath_match {
 	struct json_object	*value;		/* borrowed; NULL is JSON null */
 	int			 missing;
-	char			*path;		/* concrete: [*] expanded */
+	char			*path;		/* concrete: [*] expanded;
+						   NULL if not asked for */
 	struct json_object	*source;	/* nearest "source"/"file" */
 	struct json_object	*line;		/* "line" beside a "file" */
 };
@@ -63,7 +64,8 @@ struct rpath_result {
 };
 
 /* Select from root; prefix is the concrete path of root ("" for the
- * document) and key its member name when counting an object's members. */
+ * document; NULL when no match needs a path) and key its member name
+ * when counting an object's members. */
 void	rpath_select(const struct rpath *, struct json_object *root,
 	    const char *prefix, const char *key, struct rpath_result *);
 void	rpath_result_free(struct rpath_result *);
@@ -140,7 +142,5 @@ struct ruleset {
 	size_t			 nrules;
 };
 
-/* rule-eval.c: one rule's result object. */
-struct json_object *rule_evaluate(const struct rule *, struct json_object *doc);
 
 #endif

@@ -10,6 +10,7 @@
 #endif
 
 #include <ctype.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -243,6 +244,19 @@ rpath_free(struct rpath *p)
 	memset(p, 0, sizeof(*p));
 }
 
+/* Whether a step counts from the end: the concrete path then differs
+ * from the written one. */
+static int
+rpath_has_negative(const struct rpath *p)
+{
+	size_t	 i;
+
+	for (i = 0; i < p->nsteps; i++)
+		if (p->steps[i].kind == STEP_INDEX && p->steps[i].index < 0)
+			return 1;
+	return 0;
+}
+
 const char *
 rpath_section(const struct rpath *p)
 {
@@ -255,10 +269,27 @@ rpath_section(const struct rpath *p)
 
 /* --- selecting ------------------------------------------------------------ */
 
+/*
+ * The walk keeps the concrete steps taken on a stack and writes the path
+ * out only for the values it selects (and only when the caller wants
+ * paths): most lookups reach one value, and building a string at every
+ * step was most of their cost.
+ */
+#define WALK_MAX_DEPTH	64
+#define SEG_ALL		LONG_MIN	/* "[*]" over nothing */
+
+struct walk_seg {
+	const char	*key;		/* NULL: an index */
+	long		 idx;
+};
+
 struct rpath_walk {
 	const struct rpath	*path;
 	struct rpath_result	*res;
 	const char		*key;
+	const char		*prefix;	/* NULL: no paths wanted */
+	struct walk_seg		 segs[WALK_MAX_DEPTH];
+	size_t			 depth;
 };
 
 static char *
@@ -280,9 +311,30 @@ rpath_join_key(const char *prefix, const char *key)
 	return out;
 }
 
+/* The concrete path of the current position. */
+static char *
+rpath_render(const struct rpath_walk *w)
+{
+	char	*out, *next;
+	size_t	 i;
+
+	out = xstrdup(w->prefix != NULL ? w->prefix : "");
+	for (i = 0; i < w->depth; i++) {
+		if (w->segs[i].key != NULL)
+			next = rpath_join_key(out, w->segs[i].key);
+		else if (w->segs[i].idx == SEG_ALL)
+			next = xasprintf("%s[*]", out);
+		else
+			next = xasprintf("%s[%ld]", out, w->segs[i].idx);
+		free(out);
+		out = next;
+	}
+	return out;
+}
+
 static void
 rpath_add(struct rpath_walk *w, struct json_object *v, int missing,
-    const char *at, struct json_object *source, struct json_object *line)
+    struct json_object *source, struct json_object *line)
 {
 	struct rpath_result	*r = w->res;
 	struct rpath_match	*m;
@@ -291,7 +343,14 @@ rpath_add(struct rpath_walk *w, struct json_object *v, int missing,
 	m = &r->m[r->n++];
 	m->value = v;
 	m->missing = missing;
-	m->path = xstrdup(at);
+	/* A path without [*] names exactly what it selected. */
+	if (w->prefix == NULL)
+		m->path = NULL;
+	else if (!w->path->multi && *w->prefix == '\0' && !missing &&
+	    !rpath_has_negative(w->path))
+		m->path = xstrdup(w->path->text);
+	else
+		m->path = rpath_render(w);
 	m->source = source;
 	m->line = line;
 }
@@ -312,13 +371,30 @@ rpath_type_name(struct json_object *v)
 }
 
 static void
+rpath_shape(struct rpath_walk *w, struct json_object *v, const char *want)
+{
+	char	*at = rpath_render(w);
+
+	w->res->type_error = xasprintf("%s is %s, not %s", *at ? at :
+	    "the document", rpath_type_name(v), want);
+	free(at);
+}
+
+static void
+rpath_push_seg(struct rpath_walk *w, const char *key, long idx)
+{
+	w->segs[w->depth].key = key;
+	w->segs[w->depth].idx = idx;
+	w->depth++;
+}
+
+static void
 rpath_walk(struct rpath_walk *w, size_t step, struct json_object *v,
-    const char *at, struct json_object *source, struct json_object *line)
+    struct json_object *source, struct json_object *line)
 {
 	const struct rpath_step	*s;
 	struct json_object	*sub, *x;
 	struct json_object_iterator it, end;
-	char			*next;
 	size_t			 i, n;
 	long			 idx;
 
@@ -341,92 +417,84 @@ rpath_walk(struct rpath_walk *w, size_t step, struct json_object *v,
 		}
 	}
 	if (step == w->path->nsteps) {
-		rpath_add(w, v, 0, at, source, line);
+		rpath_add(w, v, 0, source, line);
+		return;
+	}
+	if (w->depth == WALK_MAX_DEPTH) {
+		w->res->type_error = xstrdup("the path goes too deep");
 		return;
 	}
 	s = &w->path->steps[step];
 	switch (s->kind) {
 	case STEP_SELF:
-		rpath_walk(w, step + 1, v, at, source, line);
+		rpath_walk(w, step + 1, v, source, line);
 		return;
 	case STEP_KEYNAME:
 		sub = json_object_new_string(w->key != NULL ? w->key : "");
 		/* The name lives as long as the result: keep it there. */
 		w->res->keyname = sub;
-		rpath_add(w, w->key != NULL ? sub : NULL, w->key == NULL, at,
+		rpath_add(w, w->key != NULL ? sub : NULL, w->key == NULL,
 		    source, line);
 		return;
 	case STEP_KEY:
-		next = rpath_join_key(at, s->key);
-		if (v == NULL) {
-			rpath_add(w, NULL, 1, next, source, line);
-		} else if (!json_object_is_type(v, json_type_object)) {
-			w->res->type_error = xasprintf("%s is %s, not an "
-			    "object", *at ? at : "the document",
-			    rpath_type_name(v));
-		} else if (!json_object_object_get_ex(v, s->key, &sub)) {
-			rpath_add(w, NULL, 1, next, source, line);
-		} else if (sub == NULL && step + 1 < w->path->nsteps) {
-			/* null on the way down: nothing below it */
-			rpath_add(w, NULL, 1, next, source, line);
-		} else
-			rpath_walk(w, step + 1, sub, next, source, line);
-		free(next);
+		if (v != NULL && !json_object_is_type(v, json_type_object)) {
+			rpath_shape(w, v, "an object");
+			return;
+		}
+		rpath_push_seg(w, s->key, 0);
+		if (v == NULL || !json_object_object_get_ex(v, s->key, &sub) ||
+		    (sub == NULL && step + 1 < w->path->nsteps))
+			/* Missing, or null on the way down: nothing below. */
+			rpath_add(w, NULL, 1, source, line);
+		else
+			rpath_walk(w, step + 1, sub, source, line);
+		w->depth--;
 		return;
 	case STEP_INDEX:
-		next = xasprintf("%s[%ld]", at, s->index);
-		if (v == NULL) {
-			rpath_add(w, NULL, 1, next, source, line);
-			free(next);
+		if (v != NULL && !json_object_is_type(v, json_type_array)) {
+			rpath_shape(w, v, "an array");
 			return;
 		}
-		if (!json_object_is_type(v, json_type_array)) {
-			w->res->type_error = xasprintf("%s is %s, not an array",
-			    at, rpath_type_name(v));
-			free(next);
-			return;
-		}
-		n = json_object_array_length(v);
+		n = v != NULL ? json_object_array_length(v) : 0;
 		idx = s->index < 0 ? (long)n + s->index : s->index;
-		if (idx < 0 || (size_t)idx >= n) {
-			rpath_add(w, NULL, 1, next, source, line);
+		if (v == NULL || idx < 0 || (size_t)idx >= n) {
+			rpath_push_seg(w, NULL, s->index);
+			rpath_add(w, NULL, 1, source, line);
 		} else {
-			free(next);
-			next = xasprintf("%s[%ld]", at, idx);
+			rpath_push_seg(w, NULL, idx);
 			rpath_walk(w, step + 1, json_object_array_get_idx(v,
-			    (size_t)idx), next, source, line);
+			    (size_t)idx), source, line);
 		}
-		free(next);
+		w->depth--;
 		return;
 	case STEP_ALL:
 		if (v == NULL) {
-			next = xasprintf("%s[*]", at);
-			rpath_add(w, NULL, 1, next, source, line);
-			free(next);
+			rpath_push_seg(w, NULL, SEG_ALL);
+			rpath_add(w, NULL, 1, source, line);
+			w->depth--;
 		} else if (json_object_is_type(v, json_type_array)) {
 			n = json_object_array_length(v);
 			for (i = 0; i < n; i++) {
-				next = xasprintf("%s[%zu]", at, i);
+				rpath_push_seg(w, NULL, (long)i);
 				rpath_walk(w, step + 1,
-				    json_object_array_get_idx(v, i), next,
-				    source, line);
-				free(next);
+				    json_object_array_get_idx(v, i), source,
+				    line);
+				w->depth--;
 			}
 		} else if (json_object_is_type(v, json_type_object)) {
 			it = json_object_iter_begin(v);
 			end = json_object_iter_end(v);
 			for (; !json_object_iter_equal(&it, &end);
 			    json_object_iter_next(&it)) {
-				next = rpath_join_key(at,
-				    json_object_iter_peek_name(&it));
+				rpath_push_seg(w,
+				    json_object_iter_peek_name(&it), 0);
 				rpath_walk(w, step + 1,
-				    json_object_iter_peek_value(&it), next,
-				    source, line);
-				free(next);
+				    json_object_iter_peek_value(&it), source,
+				    line);
+				w->depth--;
 			}
 		} else
-			w->res->type_error = xasprintf("%s is %s, not an "
-			    "array or object", at, rpath_type_name(v));
+			rpath_shape(w, v, "an array or object");
 		return;
 	}
 }
@@ -441,7 +509,9 @@ rpath_select(const struct rpath *p, struct json_object *root,
 	w.path = p;
 	w.res = res;
 	w.key = key;
-	rpath_walk(&w, 0, root, prefix, NULL, NULL);
+	w.prefix = prefix;
+	w.depth = 0;
+	rpath_walk(&w, 0, root, NULL, NULL);
 	/* A shape error judges the whole path. */
 	if (res->type_error != NULL)
 		rpath_result_free_matches(res);
