@@ -46,6 +46,8 @@ struct snapshot {
 	struct ruleset		**rules;	/* sets[i].ruleset, cached */
 	struct store_waiver	*waivers;
 	size_t			 nwaivers;
+	struct store_agent	*idle;		/* enrolled, nothing judged */
+	size_t			 nidle;
 };
 
 struct findings *
@@ -126,7 +128,38 @@ snapshot_free(struct snapshot *s)
 	free(s->rules);
 	store_result_sets_free(s->sets, s->nsets);
 	free(s->waivers);
+	store_agent_list_free(s->idle, s->nidle);
 	memset(s, 0, sizeof(*s));
+}
+
+/* Hosts enrolled and unrevoked at s->at without results in force. */
+static int
+snapshot_idle(struct findings *f, const struct findings_filter *flt,
+    struct snapshot *s)
+{
+	struct store_agent	*agents;
+	size_t			 n, i, k;
+
+	if (store_agent_list(f->store, &agents, &n) != STORE_OK)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (agents[i].enrolled_at > s->at || (agents[i].revoked_at != 0
+		    && agents[i].revoked_at <= s->at) ||
+		    !host_matches(flt, agents[i].id, agents[i].hostname))
+			continue;
+		for (k = 0; k < s->nsets; k++)
+			if (strcmp(s->sets[k].agent_id, agents[i].id) == 0)
+				break;
+		if (k < s->nsets)
+			continue;
+		s->idle = xreallocarray(s->idle, s->nidle + 1,
+		    sizeof(*s->idle));
+		s->idle[s->nidle++] = agents[i];
+		/* Moved: the list must not free its strings. */
+		memset(&agents[i], 0, sizeof(agents[i]));
+	}
+	store_agent_list_free(agents, n);
+	return 0;
 }
 
 static int
@@ -166,7 +199,7 @@ snapshot_load(struct findings *f, const struct findings_filter *flt,
 		s->nsets++;
 	}
 	free(all);
-	return 0;
+	return snapshot_idle(f, flt, s);
 }
 
 /* The waiver covering a failure of rule on this host at s->at, if any. */
@@ -474,6 +507,17 @@ findings_controls(struct findings *f, const struct findings_filter *flt,
 			jsonutil_set(h, "counts", counts_json(counts));
 			jsonutil_set(h, "rules", hrules);
 			jsonutil_set(h, "not_passing", attn);
+			json_object_array_add(per, h);
+		}
+		/* Enrolled hosts that sent nothing judged evidence nothing. */
+		for (k = 0; k < s.nidle; k++) {
+			tally[3]++;
+			h = json_object_new_object();
+			jsonutil_set_string(h, "agent_id", s.idle[k].id);
+			jsonutil_set_string(h, "hostname", s.idle[k].hostname);
+			jsonutil_set_string(h, "state", "not_evidenced");
+			jsonutil_set(h, "rules", json_object_new_array());
+			jsonutil_set(h, "not_passing", json_object_new_array());
 			json_object_array_add(per, h);
 		}
 		jsonutil_set(o, "rules", rules);
