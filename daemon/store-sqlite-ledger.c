@@ -13,12 +13,9 @@
 #include "config.h"
 #endif
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -184,16 +181,31 @@ store_ledger_rolledback(struct store *st)
 	st->ledger_dirty = 0;
 }
 
-/* fdatasync a file if it exists. */
-static int
-store_ledger_sync_file(const char *path)
-{
-	int	fd, rc;
+/* Evidence without a leaf: leaves are added in evidence id order, so
+ * the rows past the last leaf's. */
+#define BEHIND_SQL "WHERE id > (SELECT coalesce(max(evidence_id), 0) " \
+	"FROM ledger_leaves)"
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return errno == ENOENT ? 0 : -1;
-	rc = fdatasync(fd);
-	close(fd);
+/* Whether some evidence lacks its leaf: 1, 0, or -1 (logged).  Without
+ * a write lock: most opens (exhibitctl's) need none. */
+static int
+store_ledger_behind(struct store *st)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT EXISTS (SELECT 1 FROM evidence "
+	    BEHIND_SQL ")", -1, &s, NULL) != SQLITE_OK) {
+		(void)store_fail(st, "ledger_open");
+		return -1;
+	}
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		rc = sqlite3_column_int(s, 0);
+	else
+		rc = -1;
+	sqlite3_finalize(s);
+	if (rc == -1)
+		(void)store_fail(st, "ledger_open");
 	return rc;
 }
 
@@ -203,18 +215,22 @@ store_ledger_open(struct store *st)
 	sqlite3_stmt	*s;
 	uint64_t	 size;
 	int64_t		 index, n = 0;
-	char		*wal;
 	int		 rc;
 
 	/* Envelopes stored before schema 5 (or by anything that wrote
 	 * evidence without the ledger): appended in the order they were
-	 * stored.  Leaves are added in evidence id order, so those lacking
-	 * one are the ones past the last leaf's. */
+	 * stored. */
+	if ((rc = store_ledger_behind(st)) == -1)
+		return -1;
+	if (rc == 0) {
+		if (store_ledger_count(st, &size) != STORE_OK)
+			return -1;
+		goto sync;
+	}
 	if (store_exec(st, "BEGIN IMMEDIATE") == -1)
 		return -1;
 	if (sqlite3_prepare_v2(st->db, "SELECT id, digest FROM evidence "
-	    "WHERE id > (SELECT coalesce(max(evidence_id), 0) FROM "
-	    "ledger_leaves) ORDER BY id", -1, &s, NULL) != SQLITE_OK) {
+	    BEHIND_SQL " ORDER BY id", -1, &s, NULL) != SQLITE_OK) {
 		(void)store_fail(st, "ledger_open");
 		goto fail;
 	}
@@ -238,20 +254,20 @@ store_ledger_open(struct store *st)
 	if (n > 0)
 		log_info("store: ledger: appended %lld envelope(s) stored "
 		    "before it", (long long)n);
+sync:
 	/*
 	 * What an earlier process committed may still be in the page
 	 * cache only (with deferred sync it acknowledged nothing of it,
-	 * but the leaves are in the tree now): make it durable before any
-	 * checkpoint can sign it.
+	 * but the leaves are in the tree now): a checkpoint syncs the log
+	 * before copying it and the database after, so it is durable
+	 * before any checkpoint can sign it.  (Not by fdatasync on a file
+	 * of our own: closing any descriptor of the database drops this
+	 * process's locks on it.)
 	 */
-	wal = xasprintf("%s-wal", st->path);
-	rc = store_ledger_sync_file(wal) == -1 ||
-	    store_ledger_sync_file(st->path) == -1;
-	free(wal);
-	if (rc) {
-		log_warn("store: fdatasync of %s", st->path);
-		return -1;
-	}
+	if (sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE,
+	    NULL, NULL) != SQLITE_OK)
+		log_warnx("store: checkpoint of %s: %s", st->path,
+		    sqlite3_errmsg(st->db));
 	st->ledger_committed = st->ledger_durable = size;
 	return 0;
 fail:
