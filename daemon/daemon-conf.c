@@ -53,6 +53,9 @@ static const struct conf_key daemon_conf_keys[] = {
 	{ "audits", "schedule", CONF_STRING,
 	    offsetof(struct daemon_conf, audit_schedule), "none",
 	    0, 0, NULL },
+	{ "ledger", "checkpoint_interval", CONF_DURATION,
+	    offsetof(struct daemon_conf, checkpoint_interval), "5m",
+	    1, 86400, NULL },
 };
 #define NKEYS	(sizeof(daemon_conf_keys) / sizeof(daemon_conf_keys[0]))
 

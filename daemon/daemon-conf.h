@@ -27,6 +27,7 @@ struct daemon_conf {
 	long long	 stale_after;		/* seconds without evidence */
 	long long	 silence_check;		/* seconds between checks */
 	char		*audit_schedule;	/* NULL or "": none */
+	long long	 checkpoint_interval;	/* seconds */
 };
 
 /* The defaults alone, for when no file exists. */

@@ -47,6 +47,7 @@
 #include "http.h"
 #include "ingest.h"
 #include "keys.h"
+#include "ledger.h"
 #include "log.h"
 #include "rules.h"
 #include "server.h"
@@ -91,6 +92,7 @@ struct server {
 	struct evaluator		*evaluator;
 	struct findings			*findings;
 	struct drift			*drift;
+	struct ledger			*ledger;
 	int64_t				*stored;	/* in the open batch */
 	size_t				 nstored, stored_cap;
 	size_t				 nconns;
@@ -240,6 +242,12 @@ static const struct route {
 	    http_drift_item },
 	{ "/v1/audits",		EVHTTP_REQ_GET | EVHTTP_REQ_POST,
 	    http_audits },
+	{ "/v1/ledger/checkpoint", EVHTTP_REQ_GET | EVHTTP_REQ_POST,
+	    http_ledger_checkpoint },
+	{ "/v1/ledger/proof/inclusion", EVHTTP_REQ_GET,
+	    http_ledger_inclusion },
+	{ "/v1/ledger/proof/consistency", EVHTTP_REQ_GET,
+	    http_ledger_consistency },
 };
 #define NROUTES	(sizeof(routes) / sizeof(routes[0]))
 
@@ -275,6 +283,7 @@ server_dispatch(struct evhttp_request *req, void *arg)
 	hr.srv = srv;
 	hr.findings = srv->findings;
 	hr.drift = srv->drift;
+	hr.ledger = srv->ledger;
 	hr.rules = evaluator_rules(srv->evaluator);
 	hr.req = req;
 	hr.store = srv->store;
@@ -623,6 +632,8 @@ server_start(struct event_base *base, const struct daemon_conf *conf,
 	srv->evaluator = evaluator_new(base, srv->store, srv->workers);
 	srv->findings = findings_new(srv->store);
 	srv->drift = drift_new(base, srv->store, conf);
+	if ((srv->ledger = ledger_new(base, srv->store, conf)) == NULL)
+		goto fail;
 	if (evaluator_set_rules(srv->evaluator, rules) == -1)
 		goto fail;
 	rules = NULL;
@@ -645,6 +656,7 @@ server_reload(struct server *srv, const struct daemon_conf *conf)
 	srv->conf = conf;
 	server_limits(srv);
 	drift_reload(srv->drift, conf);
+	ledger_reload(srv->ledger, conf);
 	/* New connections use the re-read certificate; established ones
 	 * keep the context they hold a reference to. */
 	if ((ctx = server_tls(conf->state_dir)) == NULL) {
@@ -719,6 +731,7 @@ server_free(struct server *srv)
 		server_commit(-1, 0, srv);
 	evaluator_free(srv->evaluator);
 	drift_free(srv->drift);
+	ledger_free(srv->ledger);
 	findings_free(srv->findings);
 	free(srv->stored);
 	if (srv->http != NULL)
