@@ -187,8 +187,8 @@ checkpoint_verify(const char *note, size_t len, EVP_PKEY *pub,
 {
 	EVP_MD_CTX	*md;
 	const char	*end = note + len, *p, *body_end, *next, *sp;
-	unsigned char	 keyid[CHECKPOINT_KEYID_LEN], *sig = NULL;
-	size_t		 siglen, nlen = strlen(name), i;
+	unsigned char	 keyid[CHECKPOINT_KEYID_LEN], *sig = NULL, *one = NULL;
+	size_t		 onelen, nlen = strlen(name), i;
 	ssize_t		 n;
 	int		 nsigs = 0, found = 0, ok;
 
@@ -221,6 +221,7 @@ checkpoint_verify(const char *note, size_t len, EVP_PKEY *pub,
 		if ((n = checkpoint_line(p, end, &next)) == -1)
 			break;
 		if (++nsigs > MAX_SIGNATURES) {
+			free(sig);
 			snprintf(err, errlen, "more than %d signatures",
 			    MAX_SIGNATURES);
 			return -1;
@@ -228,29 +229,36 @@ checkpoint_verify(const char *note, size_t len, EVP_PKEY *pub,
 		if (n < SIG_PREFIX_LEN || memcmp(p, SIG_PREFIX,
 		    SIG_PREFIX_LEN) != 0 || (sp = memchr(p + SIG_PREFIX_LEN,
 		    ' ', (size_t)n - SIG_PREFIX_LEN)) == NULL) {
-			snprintf(err, errlen, "a malformed signature line");
-			return -1;
-		}
-		/* Another key's line: not ours to judge. */
-		if ((size_t)(sp - p - SIG_PREFIX_LEN) != nlen ||
-		    memcmp(p + SIG_PREFIX_LEN, name, nlen) != 0)
-			continue;
-		if (base64_decode(sp + 1, (size_t)(p + n - sp - 1), &sig,
-		    &siglen) == -1 || siglen < CHECKPOINT_KEYID_LEN) {
 			free(sig);
 			snprintf(err, errlen, "a malformed signature line");
 			return -1;
 		}
-		if (siglen != CHECKPOINT_KEYID_LEN + ED25519_SIG_LEN ||
-		    memcmp(sig, keyid, CHECKPOINT_KEYID_LEN) != 0) {
+		if (base64_decode(sp + 1, (size_t)(p + n - sp - 1), &one,
+		    &onelen) == -1 || onelen < CHECKPOINT_KEYID_LEN) {
+			free(one);
 			free(sig);
-			sig = NULL;
-			continue;	/* the name's other keys */
+			snprintf(err, errlen, "a malformed signature line");
+			return -1;
 		}
-		found = 1;
-		break;
+		/* The first line of this name and key decides; other keys'
+		 * lines are not ours to judge, but must be well formed. */
+		if (!found && (size_t)(sp - p - SIG_PREFIX_LEN) == nlen &&
+		    memcmp(p + SIG_PREFIX_LEN, name, nlen) == 0 &&
+		    onelen == CHECKPOINT_KEYID_LEN + ED25519_SIG_LEN &&
+		    memcmp(one, keyid, CHECKPOINT_KEYID_LEN) == 0) {
+			sig = one;
+			found = 1;
+		} else
+			free(one);
+		one = NULL;
 	}
-	if (!found) {
+	if (p < end) {
+		free(sig);
+		snprintf(err, errlen, "a signature line without a newline");
+		return -1;
+	}
+	if (!found || nsigs == 0) {
+		free(sig);
 		snprintf(err, errlen, "not signed by %s with this key", name);
 		return -1;
 	}

@@ -3,7 +3,8 @@
  * evidence, roots and proofs at many sizes checked against the in-memory
  * tree and merkle_verify_*(), the number of stored hashes each proof
  * reads, rollbacks, durable sizes, the upgrade of a schema-4 database,
- * and checkpoints.
+ * stored checkpoints, and daemon/ledger.c signing them: consistent ones
+ * only, and none once the stored tree no longer extends the last.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -20,9 +21,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <event2/event.h>
 #include <sqlite3.h>
 
+#include "checkpoint.h"
+#include "daemon-conf.h"
 #include "digest.h"
+#include "keys.h"
+#include "ledger.h"
 #include "merkle.h"
 #include "store.h"
 #include "tmpdir.h"
@@ -334,6 +340,80 @@ test_checkpoints(void **state)
 	store_checkpoint_clear(&got);
 }
 
+static void
+test_signing(void **state)
+{
+	struct fixture		*f = *state;
+	struct daemon_conf	 dc;
+	struct event_base	*base;
+	struct ledger		*l;
+	struct store_checkpoint	 c;
+	struct checkpoint	 cp;
+	EVP_PKEY		*key = keys_generate();
+	merkle_hash		 want;
+	sqlite3			*db;
+	char			*path, err[256];
+
+	path = xasprintf("%s/ledger.key", dir);
+	assert_int_equal(keys_save_private(path, key), 0);
+	free(path);
+	memset(&dc, 0, sizeof(dc));
+	daemon_conf_defaults(&dc);
+	free(dc.state_dir);
+	dc.state_dir = xstrdup(dir);
+	assert_non_null(base = event_base_new());
+	assert_non_null(l = ledger_new(base, f->st, &dc));
+
+	/* The first checkpoint, and it verifies with the key. */
+	fill(f, 10);
+	assert_int_equal(ledger_checkpoint(l, 1, &c), 0);
+	assert_int_equal(c.size, 10);
+	merkle_root_of(f->leaves, 10, want);
+	assert_memory_equal(c.root, want, MERKLE_HASH_LEN);
+	assert_int_equal(checkpoint_verify(c.note, strlen(c.note), key,
+	    ledger_origin(l), &cp, err, sizeof(err)), 0);
+	assert_string_equal(cp.origin, ledger_origin(l));
+	assert_int_equal(cp.size, 10);
+	assert_memory_equal(cp.root, want, MERKLE_HASH_LEN);
+	store_checkpoint_clear(&c);
+	/* Nothing new: the same one, fresh or not. */
+	assert_int_equal(ledger_checkpoint(l, 1, &c), 0);
+	assert_int_equal(c.size, 10);
+	store_checkpoint_clear(&c);
+	fill(f, 12);
+	assert_int_equal(ledger_checkpoint(l, 0, &c), 0);
+	assert_int_equal(c.size, 10);
+	store_checkpoint_clear(&c);
+	assert_int_equal(ledger_checkpoint(l, 1, &c), 0);
+	assert_int_equal(c.size, 12);
+	store_checkpoint_clear(&c);
+
+	/* Damage a stored subtree under the signed tree (leaves 0-7): the
+	 * next tree does not extend the signed one, and nothing more is
+	 * signed. */
+	path = xasprintf("%s/exhibit.db", dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "UPDATE ledger_nodes SET hash = "
+	    "zeroblob(32) WHERE level = 3 AND idx = 0", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+	free(path);
+	fill(f, 14);
+	assert_int_equal(ledger_checkpoint(l, 1, &c), 0);
+	assert_int_equal(c.size, 12);
+	store_checkpoint_clear(&c);
+	assert_true(ledger_stopped(l));
+	fill(f, 16);
+	assert_int_equal(ledger_checkpoint(l, 1, &c), 0);
+	assert_int_equal(c.size, 12);
+	store_checkpoint_clear(&c);
+
+	ledger_free(l);
+	event_base_free(base);
+	daemon_conf_free(&dc);
+	EVP_PKEY_free(key);
+}
+
 int
 main(void)
 {
@@ -345,6 +425,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_upgrade, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_checkpoints, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_signing, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("ledger-store", tests, NULL, NULL);
