@@ -111,6 +111,9 @@ static const struct conf_key daemon_conf_keys[] = {
 	    0, 0, daemon_conf_facility_names },
 	{ "alerts.syslog", "resolved", CONF_BOOL,
 	    offsetof(struct daemon_conf, syslog_resolved), "yes", 0, 0, NULL },
+	{ "ledger", "checkpoint_interval", CONF_DURATION,
+	    offsetof(struct daemon_conf, checkpoint_interval), "5m",
+	    1, 86400, NULL },
 };
 #define NKEYS	(sizeof(daemon_conf_keys) / sizeof(daemon_conf_keys[0]))
 

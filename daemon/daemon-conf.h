@@ -48,6 +48,7 @@ struct daemon_conf {
 	int		 syslog_enabled;
 	int		 syslog_facility;	/* index into ..._facility_names */
 	int		 syslog_resolved;
+	long long	 checkpoint_interval;	/* seconds */
 };
 
 /* "auth", "authpriv", "daemon", "user", "local0" ... "local7". */

@@ -85,6 +85,7 @@ evidence_done(void *arg)
 	jsonutil_set_int64(body, "evidence_id", j->r.receipt.evidence_id);
 	jsonutil_set_int64(body, "seq", j->r.receipt.seq);
 	jsonutil_set_string(body, "digest", j->r.receipt.digest);
+	jsonutil_set_int64(body, "leaf_index", j->r.receipt.leaf_index);
 	log_debug("%s agent %s: seq %lld %s as evidence %lld", hr->peer,
 	    hr->agent.id, (long long)j->r.receipt.seq,
 	    j->r.status == 201 ? "stored" : "already stored",

@@ -20,6 +20,7 @@ struct drift;
 struct evhttp_request;
 struct findings;
 struct ingest_keys;
+struct ledger;
 struct ruleset;
 struct server;
 
@@ -34,6 +35,7 @@ struct http_req {
 	SSL			*ssl;
 	struct findings		*findings;
 	struct drift		*drift;
+	struct ledger		*ledger;
 	const struct ruleset	*rules;		/* in force */
 	const char		*route;
 	int			 method;	/* EVHTTP_REQ_* */
@@ -114,5 +116,8 @@ void	http_drift(struct http_req *);
 void	http_drift_item(struct http_req *);
 void	http_audits(struct http_req *);
 void	http_alerts_outbox(struct http_req *);
+void	http_ledger_checkpoint(struct http_req *);
+void	http_ledger_inclusion(struct http_req *);
+void	http_ledger_consistency(struct http_req *);
 
 #endif

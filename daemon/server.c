@@ -48,6 +48,7 @@
 #include "http.h"
 #include "ingest.h"
 #include "keys.h"
+#include "ledger.h"
 #include "log.h"
 #include "rules.h"
 #include "server.h"
@@ -93,6 +94,7 @@ struct server {
 	struct findings			*findings;
 	struct drift			*drift;
 	struct alerts			*alerts;
+	struct ledger			*ledger;
 	int64_t				*stored;	/* in the open batch */
 	size_t				 nstored, stored_cap;
 	size_t				 nconns;
@@ -243,6 +245,12 @@ static const struct route {
 	{ "/v1/audits",		EVHTTP_REQ_GET | EVHTTP_REQ_POST,
 	    http_audits },
 	{ "/v1/alerts/outbox",	EVHTTP_REQ_GET,		http_alerts_outbox },
+	{ "/v1/ledger/checkpoint", EVHTTP_REQ_GET | EVHTTP_REQ_POST,
+	    http_ledger_checkpoint },
+	{ "/v1/ledger/proof/inclusion", EVHTTP_REQ_GET,
+	    http_ledger_inclusion },
+	{ "/v1/ledger/proof/consistency", EVHTTP_REQ_GET,
+	    http_ledger_consistency },
 };
 #define NROUTES	(sizeof(routes) / sizeof(routes[0]))
 
@@ -278,6 +286,7 @@ server_dispatch(struct evhttp_request *req, void *arg)
 	hr.srv = srv;
 	hr.findings = srv->findings;
 	hr.drift = srv->drift;
+	hr.ledger = srv->ledger;
 	hr.rules = evaluator_rules(srv->evaluator);
 	hr.req = req;
 	hr.store = srv->store;
@@ -634,6 +643,8 @@ server_start(struct event_base *base, const struct daemon_conf *conf,
 	/* Delivers what an earlier run left in the outbox. */
 	srv->alerts = alerts_new(base, srv->store, conf);
 	drift_set_notify(srv->drift, server_drift_notify, srv);
+	if ((srv->ledger = ledger_new(base, srv->store, conf)) == NULL)
+		goto fail;
 	if (evaluator_set_rules(srv->evaluator, rules) == -1)
 		goto fail;
 	rules = NULL;
@@ -657,6 +668,7 @@ server_reload(struct server *srv, const struct daemon_conf *conf)
 	server_limits(srv);
 	drift_reload(srv->drift, conf);
 	alerts_reload(srv->alerts, conf);
+	ledger_reload(srv->ledger, conf);
 	/* New connections use the re-read certificate; established ones
 	 * keep the context they hold a reference to. */
 	if ((ctx = server_tls(conf->state_dir)) == NULL) {
@@ -752,6 +764,7 @@ server_free(struct server *srv)
 		server_commit(-1, 0, srv);
 	evaluator_free(srv->evaluator);
 	drift_free(srv->drift);
+	ledger_free(srv->ledger);
 	findings_free(srv->findings);
 	alerts_free(srv->alerts);
 	free(srv->stored);

@@ -2,7 +2,8 @@
  * What the SQLite store's files share: the handle, the cache of
  * statements on hot paths, and the helpers that make every store
  * function atomic.  store-sqlite.c holds agents, tokens and evidence;
- * store-sqlite-rules.c rule packs, results and waivers.
+ * store-sqlite-rules.c rule packs, results and waivers;
+ * store-sqlite-ledger.c the ledger's tree and checkpoints.
  */
 #ifndef EXHIBIT_STORE_SQLITE_INT_H
 #define EXHIBIT_STORE_SQLITE_INT_H
@@ -16,6 +17,7 @@ enum store_stmt {
 	S_EV_FIND, S_EV_ADD, S_SEC_ADD, S_ES_ADD, S_SEC_KNOWN, S_HOST_SEEN,
 	S_AGENT_GET, S_SAVEPOINT, S_RELEASE, S_ROLLBACK_TO,
 	S_RESULTS_ADD, S_EVAL_ADD,
+	S_LEDGER_SIZE, S_LEDGER_NODE, S_LEDGER_NODE_ADD, S_LEDGER_LEAF_ADD,
 	NSTMTS
 };
 
@@ -29,6 +31,14 @@ struct store {
 	int		 walfd;
 	sqlite3		*ckpt;		/* a connection for checkpoints */
 	int		 wal_frames;	/* set by the writer, read by sync */
+
+	/* Ledger sizes: committed is set by the writer after each commit
+	 * that appended, durable by whoever makes that commit durable
+	 * (store_sync(), or the commit itself without deferred sync). */
+	int		 ledger_dirty;	/* appended since the last commit */
+	uint64_t	 ledger_committed;
+	uint64_t	 ledger_durable;
+	uint64_t	 ledger_reads;
 };
 
 /* A cached statement, reset and unbound. */
@@ -44,5 +54,19 @@ int		 store_exec(struct store *, const char *sql);
 int		 store_atomic_begin(struct store *);
 enum store_status store_atomic_end(struct store *, enum store_status);
 void		 store_copy(char *dst, size_t size, const unsigned char *src);
+
+/* The ledger (store-sqlite-ledger.c).  Append the leaf of the envelope
+ * with this digest ("sha256:<hex>") for evidence_id, inside the caller's
+ * transaction. */
+enum store_status store_ledger_append(struct store *, int64_t evidence_id,
+		    const char *digest, int64_t *index);
+/* Around every COMMIT: the size about to be committed (before), then
+ * the bookkeeping once it was (after); rolled back: forget. */
+void		 store_ledger_precommit(struct store *, uint64_t *size);
+void		 store_ledger_committed(struct store *, uint64_t size);
+void		 store_ledger_rolledback(struct store *);
+/* At open: leaves for envelopes stored before the ledger existed, and
+ * the sizes as found on disk.  0 or -1 (logged). */
+int		 store_ledger_open(struct store *);
 
 #endif

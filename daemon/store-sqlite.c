@@ -28,8 +28,9 @@
 	"enrolled_at, revoked_at, cert_not_after, token_id"
 
 static const char *const stmt_sql[NSTMTS] = {
-	[S_EV_FIND] = "SELECT id, seq, digest FROM evidence "
-	    "WHERE agent_id = ? AND seq = ?",
+	[S_EV_FIND] = "SELECT e.id, e.seq, e.digest, coalesce(l.idx, -1) "
+	    "FROM evidence e LEFT JOIN ledger_leaves l ON l.evidence_id = e.id "
+	    "WHERE e.agent_id = ? AND e.seq = ?",
 	[S_EV_ADD] = "INSERT INTO evidence (agent_id, seq, received_at, "
 	    "collected_at, digest, envelope) VALUES (?, ?, ?, ?, ?, ?)",
 	[S_SEC_ADD] = "INSERT OR IGNORE INTO sections (digest, name, body) "
@@ -52,6 +53,13 @@ static const char *const stmt_sql[NSTMTS] = {
 	[S_EVAL_ADD] = "INSERT OR REPLACE INTO evaluations (evidence_id, "
 	    "ruleset, evaluated_at, results, npass, nna, nerror, nfail) "
 	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+	[S_LEDGER_SIZE] = "SELECT max(idx) FROM ledger_leaves",
+	[S_LEDGER_NODE] = "SELECT hash FROM ledger_nodes WHERE level = ? "
+	    "AND idx = ?",
+	[S_LEDGER_NODE_ADD] = "INSERT INTO ledger_nodes (level, idx, hash) "
+	    "VALUES (?, ?, ?)",
+	[S_LEDGER_LEAF_ADD] = "INSERT INTO ledger_leaves (idx, evidence_id) "
+	    "VALUES (?, ?)",
 };
 
 
@@ -203,6 +211,24 @@ static const char *const migrations[] = {
 	"  last_error TEXT NOT NULL DEFAULT '');"
 	"CREATE INDEX alert_outbox_due ON alert_outbox (delivered_at,"
 	"  next_attempt_at);",
+
+	/* 5: the ledger.  A level-k node idx is the hash of the complete
+	 * subtree of leaves [idx * 2^k, (idx + 1) * 2^k); level 0 holds
+	 * the leaf hashes.  Leaves that existed before are appended by
+	 * store_ledger_open(), in the order they were stored. */
+	"CREATE TABLE ledger_leaves ("
+	"  idx INTEGER PRIMARY KEY,"
+	"  evidence_id INTEGER NOT NULL UNIQUE REFERENCES evidence (id));"
+	"CREATE TABLE ledger_nodes ("
+	"  level INTEGER NOT NULL,"
+	"  idx INTEGER NOT NULL,"
+	"  hash BLOB NOT NULL,"
+	"  PRIMARY KEY (level, idx)) WITHOUT ROWID;"
+	"CREATE TABLE ledger_checkpoints ("
+	"  size INTEGER PRIMARY KEY,"
+	"  root BLOB NOT NULL,"
+	"  note TEXT NOT NULL,"			/* the signed note */
+	"  created_at INTEGER NOT NULL);",
 };
 #define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
 
@@ -343,7 +369,8 @@ store_open(const char *state_dir, char *err, size_t errlen)
 	 * sqlite3_step() returns, which is what acknowledgements rely on. */
 	if (store_exec(st, "PRAGMA journal_mode = WAL; "
 	    "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;") == -1 ||
-	    store_migrate(st, err, errlen) == -1) {
+	    store_migrate(st, err, errlen) == -1 ||
+	    store_ledger_open(st) == -1) {
 		if (err[0] == '\0')
 			snprintf(err, errlen, "%s: %s", st->path,
 			    sqlite3_errmsg(st->db));
@@ -402,6 +429,8 @@ store_atomic_begin(struct store *st)
 enum store_status
 store_atomic_end(struct store *st, enum store_status res)
 {
+	uint64_t	size;
+
 	if (st->batch) {
 		if (res != STORE_OK && store_run(st, S_ROLLBACK_TO) == -1)
 			res = STORE_ERROR;
@@ -409,9 +438,15 @@ store_atomic_end(struct store *st, enum store_status res)
 			res = STORE_ERROR;
 		return res;
 	}
-	if (res == STORE_OK && store_exec(st, "COMMIT") == 0)
-		return STORE_OK;
+	if (res == STORE_OK) {
+		store_ledger_precommit(st, &size);
+		if (store_exec(st, "COMMIT") == 0) {
+			store_ledger_committed(st, size);
+			return STORE_OK;
+		}
+	}
 	(void)sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	store_ledger_rolledback(st);
 	return res == STORE_OK ? STORE_ERROR : res;
 }
 
@@ -728,13 +763,19 @@ store_batch_begin(struct store *st)
 enum store_status
 store_batch_commit(struct store *st)
 {
+	uint64_t	size;
+
 	if (!st->batch)
 		return STORE_OK;
 	st->batch = 0;
+	store_ledger_precommit(st, &size);
 	/* synchronous=FULL: the WAL is fsync'd before COMMIT returns. */
-	if (store_exec(st, "COMMIT") == 0)
+	if (store_exec(st, "COMMIT") == 0) {
+		store_ledger_committed(st, size);
 		return STORE_OK;
+	}
 	(void)sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	store_ledger_rolledback(st);
 	return STORE_ERROR;
 }
 
@@ -746,6 +787,7 @@ store_batch_rollback(struct store *st)
 	st->batch = 0;
 	if (sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL) != SQLITE_OK)
 		log_warnx("store: rollback: %s", sqlite3_errmsg(st->db));
+	store_ledger_rolledback(st);
 }
 
 int
@@ -816,6 +858,7 @@ store_evidence_find(struct store *st, const char *agent_id, int64_t seq,
 		out->seq = sqlite3_column_int64(s, 1);
 		store_copy(out->digest, sizeof(out->digest),
 		    sqlite3_column_text(s, 2));
+		out->leaf_index = sqlite3_column_int64(s, 3);
 	}
 	sqlite3_reset(s);
 	if (rc == SQLITE_ROW)
@@ -847,6 +890,10 @@ store_evidence_add_locked(struct store *st, const struct store_evidence *ev,
 	out->evidence_id = sqlite3_last_insert_rowid(st->db);
 	out->seq = ev->seq;
 	snprintf(out->digest, sizeof(out->digest), "%s", ev->digest);
+	/* The leaf goes in with the row: no stored envelope without one. */
+	if (store_ledger_append(st, out->evidence_id, ev->digest,
+	    &out->leaf_index) != STORE_OK)
+		return STORE_ERROR;
 
 	for (i = 0; i < ev->nsections; i++) {
 		sec = &ev->sections[i];
@@ -1076,14 +1123,19 @@ store_defer_sync(struct store *st)
 int
 store_sync(struct store *st)
 {
-	int	log_frames, done;
+	uint64_t	leaves;
+	int		log_frames, done;
 
+	/* Read before the fsync: whatever was committed by then is
+	 * covered by it. */
+	leaves = __atomic_load_n(&st->ledger_committed, __ATOMIC_ACQUIRE);
 	/* fsync is per file, whatever descriptor names it: this one makes
 	 * every commit appended so far durable. */
 	if (fdatasync(st->walfd) == -1) {
 		log_warn("store: fdatasync of %s-wal", st->path);
 		return -1;
 	}
+	__atomic_store_n(&st->ledger_durable, leaves, __ATOMIC_RELEASE);
 	/* A passive checkpoint runs beside the writer, never blocking it;
 	 * the writer restarts the log once it is all copied. */
 	if (__atomic_load_n(&st->wal_frames, __ATOMIC_RELAXED) >=

@@ -11,7 +11,9 @@
 #include <stdint.h>
 #include <time.h>
 
-#define STORE_SCHEMA_VERSION	4
+#include "merkle.h"
+
+#define STORE_SCHEMA_VERSION	5
 #define STORE_HASH_LEN		32	/* SHA-256 of a token secret */
 
 enum store_status {
@@ -139,6 +141,7 @@ struct store_receipt {
 	int64_t		 evidence_id;
 	int64_t		 seq;
 	char		 digest[STORE_DIGEST_LEN];	/* of the envelope */
+	int64_t		 leaf_index;	/* in the ledger */
 };
 
 struct store_section {
@@ -166,8 +169,9 @@ struct store_evidence {
 enum store_status store_evidence_find(struct store *, const char *agent_id,
 		    int64_t seq, struct store_receipt *out);
 
-/* Store a document: envelope, sections (each body once per digest) and
- * the host's last-seen row.  STORE_EXISTS when (agent, seq) is taken. */
+/* Store a document: envelope, sections (each body once per digest), the
+ * host's last-seen row, and the envelope's leaf in the ledger, all in
+ * one transaction.  STORE_EXISTS when (agent, seq) is taken. */
 enum store_status store_evidence_add(struct store *,
 		    const struct store_evidence *, struct store_receipt *out);
 
@@ -498,5 +502,56 @@ enum store_status store_alert_list(struct store *, int undelivered_only,
 /* The earliest next attempt of an undelivered entry (0: none). */
 enum store_status store_alert_next_due(struct store *, time_t *at);
 void		  store_alert_list_free(struct store_alert *, size_t);
+
+/*
+ * The ledger: an append-only Merkle tree (common/merkle.h) whose leaves
+ * are the stored envelopes' SHA-256 digests, in the order they were
+ * stored; store_evidence_add() appends.  The hash of every complete
+ * subtree is stored as it completes, so any root or proof costs
+ * O(log n) lookups and the tree is never rebuilt.
+ */
+
+/* Leaves stored (committed or in this connection's transaction). */
+enum store_status store_ledger_size(struct store *, uint64_t *size);
+/* Leaves whose commit has reached the disk (store_sync()): the most a
+ * checkpoint may sign, since leaves lost in a crash would come back in
+ * another order. */
+uint64_t	  store_ledger_durable(struct store *);
+/* The hash of leaves [start, start + 2^level), a complete subtree:
+ * STORE_NOT_FOUND when the tree does not hold it (yet). */
+enum store_status store_ledger_subtree(struct store *, uint64_t start,
+		    unsigned level, merkle_hash out);
+/* A leaf's hash and the evidence it stands for. */
+enum store_status store_ledger_leaf(struct store *, uint64_t index,
+		    merkle_hash hash, int64_t *evidence_id);
+/* The root of the first size leaves (STORE_NOT_FOUND beyond the tree). */
+enum store_status store_ledger_root(struct store *, uint64_t size,
+		    merkle_hash root);
+/* Proofs (merkle.h), into proof (MERKLE_MAX_PROOF hashes): inclusion of
+ * leaf index in the tree of size leaves, consistency of the tree of from
+ * leaves with that of to.  STORE_NOT_FOUND when the arguments are out of
+ * range (index >= size, from > to, a size beyond the tree). */
+enum store_status store_ledger_inclusion(struct store *, uint64_t index,
+		    uint64_t size, unsigned char *proof, size_t *n);
+enum store_status store_ledger_consistency(struct store *, uint64_t from,
+		    uint64_t to, unsigned char *proof, size_t *n);
+/* Subtree hashes read so far (what proofs cost; for tests). */
+uint64_t	  store_ledger_reads(struct store *);
+
+/* Signed checkpoints (daemon/ledger.c), one per tree size. */
+struct store_checkpoint {
+	uint64_t	 size;
+	merkle_hash	 root;
+	char		*note;		/* the signed note, as served */
+	time_t		 created_at;
+};
+/* STORE_EXISTS when a checkpoint of that size is stored. */
+enum store_status store_checkpoint_add(struct store *,
+		    const struct store_checkpoint *);
+/* The largest: STORE_NOT_FOUND when none was signed yet.  note is
+ * allocated. */
+enum store_status store_checkpoint_latest(struct store *,
+		    struct store_checkpoint *);
+void		  store_checkpoint_clear(struct store_checkpoint *);
 
 #endif
