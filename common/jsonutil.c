@@ -422,3 +422,18 @@ jsonutil_sorted(struct json_object *o)
 	free(keys);
 	return out;
 }
+
+const char *
+jsonutil_type_name(struct json_object *v)
+{
+	switch (json_object_get_type(v)) {
+	case json_type_null:	return "null";
+	case json_type_boolean:	return "a boolean";
+	case json_type_double:
+	case json_type_int:	return "a number";
+	case json_type_string:	return "a string";
+	case json_type_array:	return "an array";
+	case json_type_object:	return "an object";
+	}
+	return "something else";
+}

@@ -59,6 +59,9 @@ struct json_object *jsonutil_sanitize(struct json_object *obj);
  * allocated escaped copy. */
 char	*jsonutil_utf8_escape(const char *s, size_t len);
 
+/* "a string", "an object", "null"...: for messages about a value. */
+const char *jsonutil_type_name(struct json_object *);
+
 /* Serialise: compact or pretty (two-space indent); "/" is not escaped.
  * The string belongs to obj. */
 const char *jsonutil_to_string(struct json_object *, int pretty);

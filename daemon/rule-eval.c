@@ -82,21 +82,6 @@ eval_error(struct eval *ev, const char *fmt, ...)
 	va_end(ap);
 }
 
-static const char *
-type_name(struct json_object *v)
-{
-	switch (json_object_get_type(v)) {
-	case json_type_null:	return "null";
-	case json_type_boolean:	return "a boolean";
-	case json_type_double:
-	case json_type_int:	return "a number";
-	case json_type_string:	return "a string";
-	case json_type_array:	return "an array";
-	case json_type_object:	return "an object";
-	}
-	return "something else";
-}
-
 static int
 is_number(struct json_object *v)
 {
@@ -295,10 +280,10 @@ leaf_one(struct eval *ev, const struct cond *c, const struct rpath_match *m)
 		break;
 	}
 	eval_error(ev, "type mismatch at %s: it is %s, the rule compares "
-	    "with %s", m->path, type_name(v), c->op == OP_MATCHES ||
+	    "with %s", m->path, jsonutil_type_name(v), c->op == OP_MATCHES ||
 	    (c->op >= OP_VERSION_LT && c->op <= OP_VERSION_EQ) ||
 	    (c->op >= OP_AGE_LT && c->op <= OP_AGE_GE) ? "a string" :
-	    type_name(c->op == OP_IN || c->op == OP_NOT_IN ?
+	    jsonutil_type_name(c->op == OP_IN || c->op == OP_NOT_IN ?
 	    json_object_array_get_idx(c->value, 0) : c->value));
 	return T_ERROR;
 }
@@ -395,7 +380,7 @@ count_eval(struct eval *ev, const struct cond *c, struct json_object *root,
 	isarr = json_object_is_type(v, json_type_array);
 	if (!isarr && !json_object_is_type(v, json_type_object)) {
 		eval_error(ev, "cannot count %s: it is %s, not an array or "
-		    "object", res.m[0].path, type_name(v));
+		    "object", res.m[0].path, jsonutil_type_name(v));
 		rpath_result_free(&res);
 		return T_ERROR;
 	}
@@ -591,55 +576,16 @@ sources_add_text(struct eval *ev, struct json_object *out, const char *text,
 	sources_add(ev, out, text, line);
 }
 
-static struct json_object *
-result_sources(struct eval *ev, const struct rule *r)
+/* The files the sections a rule read list: those matching patterns, or
+ * with no patterns every one the agent read (it has a sha256). */
+static void
+sources_add_files(struct eval *ev, struct json_object *out,
+    const struct strv *patterns)
 {
-	struct json_object	*out, *sec, *list, *e, *src;
+	struct json_object	*sec, *list, *e;
 	const char		*p;
 	size_t			 i, j, k, n;
 
-	out = json_object_new_array();
-	if (r->sources.n > 0) {
-		for (i = 0; i < ev->touched.n; i++) {
-			if (ev->sections == NULL || !json_object_object_get_ex(
-			    ev->sections, ev->touched.v[i], &sec) ||
-			    jsonutil_get_array(sec, "sources", &list) == -1)
-				continue;
-			n = json_object_array_length(list);
-			for (j = 0; j < n; j++) {
-				e = json_object_array_get_idx(list, j);
-				if (jsonutil_get_string(e, "path", &p) == -1)
-					continue;
-				for (k = 0; k < r->sources.n; k++)
-					if (fnmatch(r->sources.v[k], p, 0) == 0)
-						sources_add(ev, out, p, 0);
-			}
-		}
-		/* Patterns that name nothing the agent read fall back to
-		 * the automatic choice rather than cite no file. */
-		if (json_object_array_length(out) > 0)
-			return out;
-	}
-	for (i = 0; i < ev->nhints; i++) {
-		src = ev->hints[i].source;
-		if (json_object_is_type(src, json_type_array)) {
-			n = json_object_array_length(src);
-			for (j = 0; j < n; j++)
-				if (json_object_is_type(
-				    json_object_array_get_idx(src, j),
-				    json_type_string))
-					sources_add_text(ev, out,
-					    json_object_get_string(
-					    json_object_array_get_idx(src, j)),
-					    0);
-		} else
-			sources_add_text(ev, out, json_object_get_string(src),
-			    ev->hints[i].line != NULL ?
-			    json_object_get_int64(ev->hints[i].line) : 0);
-	}
-	if (json_object_array_length(out) > 0)
-		return out;
-	/* Nothing more precise: every file the sections read. */
 	for (i = 0; i < ev->touched.n; i++) {
 		if (ev->sections == NULL || !json_object_object_get_ex(
 		    ev->sections, ev->touched.v[i], &sec) ||
@@ -648,11 +594,54 @@ result_sources(struct eval *ev, const struct rule *r)
 		n = json_object_array_length(list);
 		for (j = 0; j < n; j++) {
 			e = json_object_array_get_idx(list, j);
-			if (jsonutil_get_string(e, "path", &p) == 0 &&
-			    json_object_object_get_ex(e, "sha256", NULL))
-				sources_add(ev, out, p, 0);
+			if (jsonutil_get_string(e, "path", &p) == -1)
+				continue;
+			if (patterns == NULL) {
+				if (json_object_object_get_ex(e, "sha256",
+				    NULL))
+					sources_add(ev, out, p, 0);
+				continue;
+			}
+			for (k = 0; k < patterns->n; k++)
+				if (fnmatch(patterns->v[k], p, 0) == 0)
+					sources_add(ev, out, p, 0);
 		}
 	}
+}
+
+static struct json_object *
+result_sources(struct eval *ev, const struct rule *r)
+{
+	struct json_object	*out, *src, *x;
+	size_t			 i, j, n;
+
+	out = json_object_new_array();
+	if (r->sources.n > 0) {
+		sources_add_files(ev, out, &r->sources);
+		/* Patterns that name nothing the agent read fall back to
+		 * the automatic choice rather than cite no file. */
+		if (json_object_array_length(out) > 0)
+			return out;
+	}
+	for (i = 0; i < ev->nhints; i++) {
+		src = ev->hints[i].source;
+		if (!json_object_is_type(src, json_type_array)) {
+			sources_add_text(ev, out, json_object_get_string(src),
+			    ev->hints[i].line != NULL ?
+			    json_object_get_int64(ev->hints[i].line) : 0);
+			continue;
+		}
+		n = json_object_array_length(src);
+		for (j = 0; j < n; j++) {
+			x = json_object_array_get_idx(src, j);
+			if (json_object_is_type(x, json_type_string))
+				sources_add_text(ev, out,
+				    json_object_get_string(x), 0);
+		}
+	}
+	/* Nothing more precise: every file the sections read. */
+	if (json_object_array_length(out) == 0)
+		sources_add_files(ev, out, NULL);
 	return out;
 }
 

@@ -17,6 +17,7 @@
 
 #include <json-c/json.h>
 
+#include "jsonutil.h"
 #include "rule-int.h"
 #include "xmalloc.h"
 
@@ -355,28 +356,13 @@ rpath_add(struct rpath_walk *w, struct json_object *v, int missing,
 	m->line = line;
 }
 
-static const char *
-rpath_type_name(struct json_object *v)
-{
-	switch (json_object_get_type(v)) {
-	case json_type_null:	return "null";
-	case json_type_boolean:	return "a boolean";
-	case json_type_double:
-	case json_type_int:	return "a number";
-	case json_type_string:	return "a string";
-	case json_type_array:	return "an array";
-	case json_type_object:	return "an object";
-	}
-	return "something else";
-}
-
 static void
 rpath_shape(struct rpath_walk *w, struct json_object *v, const char *want)
 {
 	char	*at = rpath_render(w);
 
 	w->res->type_error = xasprintf("%s is %s, not %s", *at ? at :
-	    "the document", rpath_type_name(v), want);
+	    "the document", jsonutil_type_name(v), want);
 	free(at);
 }
 

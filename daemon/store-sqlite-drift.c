@@ -222,24 +222,8 @@ enum store_status
 store_result_set_get(struct store *st, const char *digest, char **body,
     size_t *len)
 {
-	sqlite3_stmt	*s;
-	int		 rc;
-
-	if (sqlite3_prepare_v2(st->db, "SELECT body FROM result_sets WHERE "
-	    "digest = ?", -1, &s, NULL) != SQLITE_OK)
-		return store_fail(st, "result_set_get");
-	sqlite3_bind_text(s, 1, digest, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		*len = (size_t)sqlite3_column_bytes(s, 0);
-		*body = xmalloc(*len + 1);
-		memcpy(*body, sqlite3_column_blob(s, 0), *len);
-		(*body)[*len] = '\0';
-	}
-	sqlite3_finalize(s);
-	if (rc == SQLITE_ROW)
-		return STORE_OK;
-	return rc == SQLITE_DONE ? STORE_NOT_FOUND :
-	    store_fail(st, "result_set_get");
+	return store_blob_get(st, "SELECT body FROM result_sets WHERE "
+	    "digest = ?", digest, body, len, "result_set_get");
 }
 
 enum store_status

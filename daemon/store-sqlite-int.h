@@ -54,6 +54,11 @@ int		 store_exec(struct store *, const char *sql);
 int		 store_atomic_begin(struct store *);
 enum store_status store_atomic_end(struct store *, enum store_status);
 void		 store_copy(char *dst, size_t size, const unsigned char *src);
+/* The blob a one-parameter query returns (allocated, NUL-terminated):
+ * STORE_OK or STORE_NOT_FOUND. */
+enum store_status store_blob_get(struct store *, const char *sql,
+		    const char *param, char **body, size_t *len,
+		    const char *what);
 
 /* The ledger (store-sqlite-ledger.c).  Append the leaf of the envelope
  * with this digest ("sha256:<hex>") for evidence_id, inside the caller's

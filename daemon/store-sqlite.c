@@ -955,16 +955,17 @@ store_section_known(struct store *st, const char *agent_id, const char *name,
 	    "section_known");
 }
 
+/* The one blob column a query on one digest returns, allocated and
+ * NUL-terminated: STORE_OK or STORE_NOT_FOUND. */
 enum store_status
-store_section_get(struct store *st, const char *digest, char **body,
-    size_t *len)
+store_blob_get(struct store *st, const char *sql, const char *digest,
+    char **body, size_t *len, const char *what)
 {
 	sqlite3_stmt	*s;
 	int		 rc;
 
-	if (sqlite3_prepare_v2(st->db, "SELECT body FROM sections WHERE "
-	    "digest = ?", -1, &s, NULL) != SQLITE_OK)
-		return store_fail(st, "section_get");
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return store_fail(st, what);
 	sqlite3_bind_text(s, 1, digest, -1, SQLITE_STATIC);
 	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		*len = (size_t)sqlite3_column_bytes(s, 0);
@@ -975,8 +976,15 @@ store_section_get(struct store *st, const char *digest, char **body,
 	sqlite3_finalize(s);
 	if (rc == SQLITE_ROW)
 		return STORE_OK;
-	return rc == SQLITE_DONE ? STORE_NOT_FOUND : store_fail(st,
-	    "section_get");
+	return rc == SQLITE_DONE ? STORE_NOT_FOUND : store_fail(st, what);
+}
+
+enum store_status
+store_section_get(struct store *st, const char *digest, char **body,
+    size_t *len)
+{
+	return store_blob_get(st, "SELECT body FROM sections WHERE digest = ?",
+	    digest, body, len, "section_get");
 }
 
 enum store_status
