@@ -25,19 +25,13 @@
 
 #include <sys/resource.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 
-#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,12 +48,12 @@
 #include <openssl/evp.h>
 #include <openssl/ssl.h>
 
+#include "bench-lib.h"
 #include "digest.h"
 #include "envelope.h"
 #include "jsonutil.h"
 #include "keys.h"
 #include "timefmt.h"
-#include "tls.h"
 #include "xmalloc.h"
 
 #define BENCH_TARGET_RATIO	0.5	/* ingest(4 KB) / one-core verify */
@@ -72,15 +66,12 @@
 #define BENCH_NCODES		16
 
 struct agent {
-	char		 id[64];
-	char		 machine_id[33];
-	EVP_PKEY	*key;
-	SSL_CTX		*ctx;
-	int64_t		 seq;		/* next seq to sign */
-	char		**req;		/* pre-signed requests, this phase */
-	size_t		*reqlen;
-	size_t		 nreq;
-	size_t		 next;		/* next one to push */
+	struct bench_agent	 b;
+	int64_t			 seq;		/* next seq to sign */
+	char			**req;	/* pre-signed requests, this phase */
+	size_t			*reqlen;
+	size_t			 nreq;
+	size_t			 next;		/* next one to push */
 };
 
 struct conn {
@@ -125,416 +116,20 @@ struct phase {
 };
 
 struct bench {
-	char			 dir[64];
-	char			*conf, *state, *log, *ca, *token;
-	int			 port;
-	pid_t			 daemon;
-	const char		*exhibitd, *exhibitctl;
-	int			 keep;
 	size_t			 nagents, nconns, nidle;
 	int			 seconds;
 	struct agent		*agents;
-	SSL_CTX			*anon;		/* no client certificate */
 	struct event_base	*base;
 	struct phase		*ph;
-	struct sockaddr_in	 sin;
 };
 
 static struct bench	bench;
-static char		*rm_argv[4];	/* prepared for the signal handler */
-
-static void	bench_fail(const char *, ...)
-		    __attribute__((format(printf, 1, 2), noreturn));
-
-static double
-now_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-/* Remove the temporary directory: fork and exec only, so that the signal
- * handler may call it too. */
-static void
-bench_rmdir(void)
-{
-	pid_t	pid;
-	int	status;
-
-	if (rm_argv[0] == NULL || bench.keep)
-		return;
-	if ((pid = fork()) == 0) {
-		execv(rm_argv[0], rm_argv);
-		_exit(127);
-	}
-	if (pid > 0)
-		(void)waitpid(pid, &status, 0);
-}
-
-/* SIGTERM the daemon and wait for it (it drains for at most 10 s). */
-static int
-bench_stop_daemon(void)
-{
-	int	status, i;
-
-	if (bench.daemon <= 0)
-		return 0;
-	(void)kill(bench.daemon, SIGTERM);
-	for (i = 0; i < 300; i++) {
-		if (waitpid(bench.daemon, &status, WNOHANG) == bench.daemon)
-			break;
-		usleep(50 * 1000);
-	}
-	if (i == 300) {
-		fprintf(stderr, "bench-ingest: exhibitd did not stop within "
-		    "15 s of SIGTERM; killing it\n");
-		(void)kill(bench.daemon, SIGKILL);
-		(void)waitpid(bench.daemon, &status, 0);
-	}
-	bench.daemon = 0;
-	return status;
-}
-
-static void
-bench_cleanup(void)
-{
-	(void)bench_stop_daemon();
-	bench_rmdir();
-}
-
-static void
-bench_on_signal(int sig)
-{
-	int	status;
-
-	if (bench.daemon > 0) {
-		(void)kill(bench.daemon, SIGTERM);
-		(void)waitpid(bench.daemon, &status, 0);
-		bench.daemon = 0;
-	}
-	bench_rmdir();
-	_exit(128 + sig);
-}
-
-/* The daemon's last log lines, to explain a failure. */
-static void
-bench_log_tail(int lines)
-{
-	char	*cmd;
-
-	if (bench.log == NULL)
-		return;
-	fprintf(stderr, "--- last lines of %s:\n", bench.log);
-	fflush(stderr);
-	cmd = xasprintf("tail -n %d '%s' >&2", lines, bench.log);
-	(void)system(cmd);
-	free(cmd);
-}
-
-static void
-bench_fail(const char *fmt, ...)
-{
-	va_list	ap;
-
-	fflush(stdout);
-	fprintf(stderr, "bench-ingest: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\n");
-	bench_log_tail(20);
-	exit(1);	/* atexit: bench_cleanup() */
-}
-
-static const char *
-ssl_error(void)
-{
-	static char	buf[256];
-	unsigned long	e = ERR_get_error();
-
-	if (e == 0)
-		return "no TLS error queued";
-	ERR_error_string_n(e, buf, sizeof(buf));
-	ERR_clear_error();
-	return buf;
-}
-
-/* --- the daemon's process: memory, CPU, descriptors --------------------- */
-
-/* A "VmXXX:" line of /proc/PID/status in KiB, or -1. */
-static long
-proc_status_kib(pid_t pid, const char *field)
-{
-	char	 path[64], line[256];
-	FILE	*f;
-	size_t	 n = strlen(field);
-	long	 v = -1;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	if ((f = fopen(path, "r")) == NULL)
-		return -1;
-	while (fgets(line, sizeof(line), f) != NULL)
-		if (strncmp(line, field, n) == 0 && line[n] == ':') {
-			v = strtol(line + n + 1, NULL, 10);
-			break;
-		}
-	fclose(f);
-	return v;
-}
-
-/* User plus system CPU time of pid in milliseconds, or -1. */
-static double
-proc_cpu_ms(pid_t pid)
-{
-	char			 path[64], buf[1024], *p;
-	unsigned long long	 ut, st;
-	FILE			*f;
-	size_t			 n;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if ((f = fopen(path, "r")) == NULL)
-		return -1;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	/* Fields 14 and 15, counted after the ")" that ends the name. */
-	if ((p = strrchr(buf, ')')) == NULL ||
-	    sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu "
-	    "%llu", &ut, &st) != 2)
-		return -1;
-	return (double)(ut + st) * 1e3 / (double)sysconf(_SC_CLK_TCK);
-}
-
-static double
-self_cpu_ms(void)
-{
-	struct rusage	ru;
-
-	getrusage(RUSAGE_SELF, &ru);
-	return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
-	    (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
-}
-
-static long
-proc_nfds(pid_t pid)
-{
-	char		 path[64];
-	DIR		*d;
-	struct dirent	*de;
-	long		 n = 0;
-
-	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
-	if ((d = opendir(path)) == NULL)
-		return -1;
-	while ((de = readdir(d)) != NULL)
-		if (de->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n;
-}
-
-/* --- set-up: files, exhibitctl, exhibitd --------------------------------- */
-
-static void
-write_file(const char *path, const char *text)
-{
-	FILE	*f;
-
-	if ((f = fopen(path, "w")) == NULL || fputs(text, f) == EOF ||
-	    fclose(f) == EOF)
-		bench_fail("%s: %s", path, strerror(errno));
-}
-
-static int
-free_port(void)
-{
-	struct sockaddr_in	sin;
-	socklen_t		len = sizeof(sin);
-	int			fd, port;
-
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1 ||
-	    bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
-	    getsockname(fd, (struct sockaddr *)&sin, &len) == -1)
-		bench_fail("free port: %s", strerror(errno));
-	port = ntohs(sin.sin_port);
-	close(fd);
-	return port;
-}
-
-/* Run prog -f CONF args..., its stdout into out, stderr into the log. */
-static int
-run_ctl(char *out, size_t outlen, const char *a1, const char *a2,
-    const char *a3, const char *a4, const char *a5, const char *a6)
-{
-	char	*argv[10];
-	pid_t	 pid;
-	size_t	 n = 0;
-	ssize_t	 r;
-	int	 p[2], logfd, status, i;
-
-	argv[0] = xstrdup(bench.exhibitctl);
-	argv[1] = xstrdup("-f");
-	argv[2] = xstrdup(bench.conf);
-	argv[3] = xstrdup(a1);
-	argv[4] = a2 ? xstrdup(a2) : NULL;
-	argv[5] = a2 && a3 ? xstrdup(a3) : NULL;
-	argv[6] = a2 && a3 && a4 ? xstrdup(a4) : NULL;
-	argv[7] = a2 && a3 && a4 && a5 ? xstrdup(a5) : NULL;
-	argv[8] = a2 && a3 && a4 && a5 && a6 ? xstrdup(a6) : NULL;
-	argv[9] = NULL;
-	if (pipe(p) == -1)
-		bench_fail("pipe: %s", strerror(errno));
-	if ((logfd = open(bench.log, O_WRONLY | O_CREAT | O_APPEND,
-	    0600)) == -1)
-		bench_fail("%s: %s", bench.log, strerror(errno));
-	if ((pid = fork()) == -1)
-		bench_fail("fork: %s", strerror(errno));
-	if (pid == 0) {
-		dup2(p[1], STDOUT_FILENO);
-		dup2(logfd, STDERR_FILENO);
-		close(p[0]);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	close(p[1]);
-	close(logfd);
-	while (n + 1 < outlen &&
-	    (r = read(p[0], out + n, outlen - n - 1)) > 0)
-		n += (size_t)r;
-	out[n] = '\0';
-	close(p[0]);
-	if (waitpid(pid, &status, 0) != pid)
-		bench_fail("waitpid: %s", strerror(errno));
-	for (i = 0; i < 9; i++)
-		free(argv[i]);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
-}
-
-static void
-start_daemon(void)
-{
-	int	logfd;
-
-	if ((logfd = open(bench.log, O_WRONLY | O_CREAT | O_APPEND,
-	    0600)) == -1)
-		bench_fail("%s: %s", bench.log, strerror(errno));
-	if ((bench.daemon = fork()) == -1)
-		bench_fail("fork: %s", strerror(errno));
-	if (bench.daemon == 0) {
-		dup2(logfd, STDOUT_FILENO);
-		dup2(logfd, STDERR_FILENO);
-		execl(bench.exhibitd, bench.exhibitd, "-f", bench.conf,
-		    (char *)NULL);
-		_exit(127);
-	}
-	close(logfd);
-}
-
-/*
- * One request over a fresh blocking TLS connection ("Connection: close"):
- * for /healthz and enrollment, outside the timed phases.  Returns the
- * status and the body (allocated) or -1.
- */
-static int
-https_call(SSL_CTX *ctx, const char *method, const char *path,
-    const char *body, char **resp)
-{
-	struct timeval	 tv = { 10, 0 };
-	SSL		*ssl = NULL;
-	char		*req = NULL, *buf = NULL, *hend, *cl;
-	size_t		 len = 0, cap = 16384, need = 0;
-	int		 fd, n, status = -1, hlen;
-
-	*resp = NULL;
-	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
-		return -1;
-	(void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	(void)setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	if (connect(fd, (struct sockaddr *)&bench.sin,
-	    sizeof(bench.sin)) == -1)
-		goto out;
-	if ((ssl = SSL_new(ctx)) == NULL || !SSL_set_fd(ssl, fd) ||
-	    SSL_connect(ssl) != 1) {
-		ERR_clear_error();
-		goto out;
-	}
-	req = xasprintf("%s %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n"
-	    "Connection: close\r\nContent-Type: application/json\r\n"
-	    "Content-Length: %zu\r\n\r\n%s", method, path, bench.port,
-	    body ? strlen(body) : 0, body ? body : "");
-	if (SSL_write(ssl, req, (int)strlen(req)) != (int)strlen(req))
-		goto out;
-	buf = xmalloc(cap);
-	for (;;) {
-		if (len + 1 >= cap)
-			buf = xrealloc(buf, cap *= 2);
-		if ((n = SSL_read(ssl, buf + len, (int)(cap - len - 1))) <= 0)
-			break;
-		len += (size_t)n;
-		buf[len] = '\0';
-		if (need == 0 && (hend = strstr(buf, "\r\n\r\n")) != NULL) {
-			hlen = (int)(hend + 4 - buf);
-			*hend = '\0';
-			if ((cl = strcasestr(buf, "\r\nContent-Length:")) ==
-			    NULL)
-				break;
-			need = (size_t)hlen + strtoul(cl + 17, NULL, 10);
-			*hend = '\r';
-		}
-		if (need != 0 && len >= need)
-			break;
-	}
-	ERR_clear_error();
-	if (need == 0 || len < need ||
-	    sscanf(buf, "HTTP/1.%*d %d", &status) != 1)
-		goto out;
-	hend = strstr(buf, "\r\n\r\n");
-	*resp = xstrndup(hend + 4, need - (size_t)(hend + 4 - buf));
-out:
-	if (ssl != NULL) {
-		(void)SSL_shutdown(ssl);
-		SSL_free(ssl);
-	}
-	ERR_clear_error();
-	close(fd);
-	free(req);
-	free(buf);
-	return *resp != NULL ? status : -1;
-}
-
-static void
-wait_healthy(void)
-{
-	char	*resp;
-	int	 i, status, st;
-
-	for (i = 0; i < 200; i++) {
-		if (waitpid(bench.daemon, &st, WNOHANG) == bench.daemon) {
-			bench.daemon = 0;
-			bench_fail("exhibitd exited at start (status %d)",
-			    WIFEXITED(st) ? WEXITSTATUS(st) : 128 +
-			    WTERMSIG(st));
-		}
-		status = https_call(bench.anon, "GET", "/healthz", NULL,
-		    &resp);
-		free(resp);
-		if (status == 200)
-			return;
-		usleep(50 * 1000);
-	}
-	bench_fail("exhibitd did not answer /healthz within 10 s");
-}
 
 static void
 setup(void)
 {
 	struct rlimit	 rl;
-	char		 out[4096], *tok, *end, *text, err[256];
+	char		*text;
 	rlim_t		 want;
 
 	/* Our sockets and the daemon's (it inherits the limit). */
@@ -548,22 +143,7 @@ setup(void)
 			    (unsigned long long)want);
 	}
 
-	snprintf(bench.dir, sizeof(bench.dir), "/tmp/bench-ingest.XXXXXX");
-	if (mkdtemp(bench.dir) == NULL)
-		bench_fail("mkdtemp: %s", strerror(errno));
-	rm_argv[0] = xstrdup("/bin/rm");
-	rm_argv[1] = xstrdup("-rf");
-	rm_argv[2] = xstrdup(bench.dir);
-	bench.conf = xasprintf("%s/exhibitd.conf", bench.dir);
-	bench.state = xasprintf("%s/state", bench.dir);
-	bench.log = xasprintf("%s/exhibitd.log", bench.dir);
-	bench.ca = xasprintf("%s/ca.pem", bench.state);
-	bench.port = free_port();
-	memset(&bench.sin, 0, sizeof(bench.sin));
-	bench.sin.sin_family = AF_INET;
-	bench.sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	bench.sin.sin_port = htons((uint16_t)bench.port);
-
+	bench_tmpdir();
 	/* Room for the idle connections beside the ones of the timed
 	 * phases, which may not all be reaped yet; a deadline long enough
 	 * for every idle connection to stay open while we measure. */
@@ -572,29 +152,11 @@ setup(void)
 	text = xasprintf("[daemon]\nstate_dir = %s\nlog = stderr\n"
 	    "[rules]\ndirectory = %s\n"
 	    "[server]\nlisten = 127.0.0.1:%d\nmax_connections = %zu\n"
-	    "request_timeout = 120s\n", bench.state, BENCH_RULES_DIR,
-	    bench.port, bench.nidle + 2 * bench.nconns + 64);
-	write_file(bench.conf, text);
+	    "request_timeout = 120s\n", benv.state, BENCH_RULES_DIR,
+	    benv.port, bench.nidle + 2 * bench.nconns + 64);
+	bench_init_store(text, bench.nagents + bench.nagents / 10);
 	free(text);
-
-	if (run_ctl(out, sizeof(out), "init", NULL, NULL, NULL, NULL,
-	    NULL) != 0)
-		bench_fail("exhibitctl init failed");
-	snprintf(err, sizeof(err), "%zu", bench.nagents + bench.nagents / 10);
-	if (run_ctl(out, sizeof(out), "token", "create", "--role", "enroll",
-	    "--uses", err) != 0)
-		bench_fail("exhibitctl token create failed");
-	if ((tok = strstr(out, "exh_")) == NULL)
-		bench_fail("no exh_ token in: %s", out);
-	end = tok + strcspn(tok, " \t\r\n");
-	*end = '\0';
-	bench.token = xstrdup(tok);
-
-	if ((bench.anon = tls_client_ctx(bench.ca, NULL, NULL, err,
-	    sizeof(err))) == NULL)
-		bench_fail("%s", err);
-	start_daemon();
-	wait_healthy();
+	bench_start_daemon();
 }
 
 /* --- enrollment ----------------------------------------------------------- */
@@ -602,72 +164,16 @@ setup(void)
 static void
 enroll(void)
 {
-	struct json_object	*req, *resp;
-	struct agent		*a;
-	const char		*id, *cert;
-	char			*pem, *text, *keypath, *certpath, err[256];
-	char			 seed[64], hex[DIGEST_SHA256_HEXLEN];
-	size_t			 i;
-	int			 status;
+	size_t	i;
 
 	bench.agents = xcalloc(bench.nagents, sizeof(*bench.agents));
 	for (i = 0; i < bench.nagents; i++) {
-		a = &bench.agents[i];
-		a->key = keys_generate();
-		a->seq = 1;
-		snprintf(seed, sizeof(seed), "bench-ingest machine %zu", i);
-		digest_sha256_hex(seed, strlen(seed), hex);
-		memcpy(a->machine_id, hex, 32);
-		a->machine_id[32] = '\0';
-
-		pem = keys_public_to_pem(a->key);
-		req = json_object_new_object();
-		jsonutil_set_string(req, "token", bench.token);
-		jsonutil_set_string(req, "public_key", pem);
-		snprintf(seed, sizeof(seed), "bench-%03zu", i);
-		jsonutil_set_string(req, "hostname", seed);
-		jsonutil_set_string(req, "machine_id", a->machine_id);
-		status = https_call(bench.anon, "POST", "/v1/enroll",
-		    jsonutil_to_string(req, 0), &text);
-		json_object_put(req);
-		free(pem);
-		if (status != 201)
-			bench_fail("enrolling agent %zu: status %d: %s", i,
-			    status, text ? text : "no answer");
-		if ((resp = jsonutil_parse(text, strlen(text), err,
-		    sizeof(err))) == NULL ||
-		    jsonutil_get_string(resp, "agent_id", &id) == -1 ||
-		    jsonutil_get_string(resp, "certificate", &cert) == -1)
-			bench_fail("enrolling agent %zu: bad answer: %s", i,
-			    text);
-		snprintf(a->id, sizeof(a->id), "%s", id);
-		keypath = xasprintf("%s/agent-%zu.key", bench.dir, i);
-		certpath = xasprintf("%s/agent-%zu.pem", bench.dir, i);
-		if (keys_save_private(keypath, a->key) == -1)
-			bench_fail("%s: %s", keypath, strerror(errno));
-		write_file(certpath, cert);
-		if ((a->ctx = tls_client_ctx(bench.ca, certpath, keypath, err,
-		    sizeof(err))) == NULL)
-			bench_fail("agent %zu: %s", i, err);
-		json_object_put(resp);
-		free(text);
-		free(keypath);
-		free(certpath);
+		bench.agents[i].seq = 1;
+		bench_enroll(&bench.agents[i].b, i);
 	}
 }
 
 /* --- documents and envelopes --------------------------------------------- */
-
-/* A full section: the digest of {"sources":...,"data":...} exactly as
- * sent, then those same bytes. */
-static char *
-section_full(const char *hashed)
-{
-	char	hex[DIGEST_SHA256_HEXLEN];
-
-	digest_sha256_hex(hashed, strlen(hashed), hex);
-	return xasprintf("{\"digest\":\"sha256:%s\",%s", hex, hashed + 1);
-}
 
 /*
  * An evidence document of about target bytes for agent a: a small sshd
@@ -685,7 +191,8 @@ make_document(struct agent *a, int64_t seq, size_t target, size_t *len)
 	long	 pos;
 	int	 i;
 
-	sshd = section_full("{\"sources\":[{\"path\":\"/etc/ssh/sshd_config\","
+	sshd = bench_section_full("{\"sources\":[{\"path\":"
+	    "\"/etc/ssh/sshd_config\","
 	    "\"sha256\":\"5d41402abc4b2a76b9719d911017c592aaf1b3f1c1f5e4c8d1"
 	    "2e4a3c8f1b2c3d\",\"size\":3254}],\"data\":{\"permit_root_login\":"
 	    "\"no\",\"password_authentication\":false,\"port\":22,"
@@ -695,13 +202,13 @@ make_document(struct agent *a, int64_t seq, size_t target, size_t *len)
 	    "\"%s\",\"seq\":%lld,\"collected_at\":\"%s\",\"agent_version\":"
 	    "\"0.1.0\",\"host\":{\"hostname\":\"bench-%s\",\"machine_id\":"
 	    "\"%s\",\"os\":{\"id\":\"debian\",\"version_id\":\"12\"}},"
-	    "\"sections\":{\"sshd\":%s,\"packages\":", a->id, (long long)seq,
-	    timefmt_rfc3339(timefmt_now(), when, sizeof(when)), a->id + 3,
-	    a->machine_id, sshd);
+	    "\"sections\":{\"sshd\":%s,\"packages\":", a->b.id, (long long)seq,
+	    timefmt_rfc3339(timefmt_now(), when, sizeof(when)), a->b.id + 3,
+	    a->b.machine_id, sshd);
 	/* The digest prefix, "},\"errors\":[]}" and a little slack. */
 	fixed = strlen(head) + 100;
 
-	snprintf(seed, sizeof(seed), "%s/%lld", a->id, (long long)seq);
+	snprintf(seed, sizeof(seed), "%s/%lld", a->b.id, (long long)seq);
 	digest_sha256_hex(seed, strlen(seed), src);
 	if ((f = open_memstream(&hashed, &n)) == NULL)
 		bench_fail("open_memstream: %s", strerror(errno));
@@ -716,7 +223,7 @@ make_document(struct agent *a, int64_t seq, size_t target, size_t *len)
 	fprintf(f, "]}}");
 	if (fclose(f) == EOF)
 		bench_fail("open_memstream: %s", strerror(errno));
-	pkgs = section_full(hashed);
+	pkgs = bench_section_full(hashed);
 	doc = xasprintf("%s%s},\"errors\":[]}", head, pkgs);
 	*len = strlen(doc);
 	free(hashed);
@@ -724,37 +231,6 @@ make_document(struct agent *a, int64_t seq, size_t target, size_t *len)
 	free(pkgs);
 	free(head);
 	return doc;
-}
-
-/* Check a document's section digests the way the daemon recomputes them
- * (json-c, compact, no slash escaping): with independent code, so that a
- * mistake here shows up before the timed phase, not as 400s in it. */
-static void
-check_document(const char *doc, size_t len)
-{
-	struct json_object	*o, *sections, *holder, *v;
-	const char		*digest, *body;
-	char			 hex[DIGEST_SHA256_HEXLEN], err[256];
-
-	if ((o = jsonutil_parse(doc, len, err, sizeof(err))) == NULL)
-		bench_fail("generated document is not JSON: %s", err);
-	if (jsonutil_get_object(o, "sections", &sections) == -1)
-		bench_fail("generated document has no sections");
-	json_object_object_foreach(sections, name, sec) {
-		holder = json_object_new_object();
-		(void)json_object_object_get_ex(sec, "sources", &v);
-		jsonutil_set(holder, "sources", json_object_get(v));
-		(void)json_object_object_get_ex(sec, "data", &v);
-		jsonutil_set(holder, "data", json_object_get(v));
-		body = jsonutil_to_string(holder, 0);
-		digest_sha256_hex(body, strlen(body), hex);
-		if (jsonutil_get_string(sec, "digest", &digest) == -1 ||
-		    strcmp(digest + 7, hex) != 0)
-			bench_fail("section %s: digest %s, recomputed %s", name,
-			    digest, hex);
-		json_object_put(holder);
-	}
-	json_object_put(o);
 }
 
 static void
@@ -792,14 +268,14 @@ presign(size_t per_agent, size_t target, size_t *docavg, size_t *envavg)
 		for (j = 0; j < per_agent; j++) {
 			doc = make_document(a, a->seq++, target, &len);
 			if (i == 0 && j == 0)
-				check_document(doc, len);
-			env = envelope_sign(a->key, ENVELOPE_EVIDENCE_TYPE,
+				bench_check_document(doc, len);
+			env = envelope_sign(a->b.key, ENVELOPE_EVIDENCE_TYPE,
 			    doc, len);
 			envlen = strlen(env);
 			a->req[j] = xasprintf("POST /v1/evidence HTTP/1.1\r\n"
 			    "Host: 127.0.0.1:%d\r\nContent-Type: "
 			    "application/vnd.dsse.envelope+json\r\n"
-			    "Content-Length: %zu\r\n\r\n%s", bench.port,
+			    "Content-Length: %zu\r\n\r\n%s", benv.port,
 			    envlen, env);
 			a->reqlen[j] = strlen(a->req[j]);
 			docsum += len;
@@ -828,15 +304,15 @@ verify_rate(void)
 	int		 k;
 
 	memset(&fake, 0, sizeof(fake));
-	snprintf(fake.id, sizeof(fake.id), "ag_verifyrateverifyrateverif");
-	snprintf(fake.machine_id, sizeof(fake.machine_id), "%032d", 0);
+	snprintf(fake.b.id, sizeof(fake.b.id), "ag_verifyrateverifyrateverif");
+	snprintf(fake.b.machine_id, sizeof(fake.b.machine_id), "%032d", 0);
 	doc = make_document(&fake, 1, 4096, &len);
 	pae = envelope_pae(ENVELOPE_EVIDENCE_TYPE, doc, len, &paelen);
 	if ((md = EVP_MD_CTX_new()) == NULL ||
 	    EVP_DigestSignInit(md, NULL, NULL, NULL, key) != 1 ||
 	    EVP_DigestSign(md, sig, &siglen, pae, paelen) != 1)
-		bench_fail("Ed25519 signing: %s", ssl_error());
-	t0 = now_ms();
+		bench_fail("Ed25519 signing: %s", bench_ssl_error());
+	t0 = bench_now_ms();
 	do {
 		for (k = 0; k < 100; k++) {
 			EVP_MD_CTX_reset(md);
@@ -844,10 +320,11 @@ verify_rate(void)
 			    key) != 1 ||
 			    EVP_DigestVerify(md, sig, siglen, pae,
 			    paelen) != 1)
-				bench_fail("Ed25519 verify: %s", ssl_error());
+				bench_fail("Ed25519 verify: %s",
+				    bench_ssl_error());
 		}
 		n += 100;
-	} while ((t = now_ms()) - t0 < 1000);
+	} while ((t = bench_now_ms()) - t0 < 1000);
 	EVP_MD_CTX_free(md);
 	EVP_PKEY_free(key);
 	free(pae);
@@ -907,7 +384,7 @@ conn_send(struct conn *c)
 		bench_fail("evbuffer_add_reference failed");
 	c->busy = 1;
 	c->need = 0;
-	c->sent_at = now_ms();
+	c->sent_at = bench_now_ms();
 	ph->inflight++;
 	return 1;
 }
@@ -930,7 +407,7 @@ conn_done(struct conn *c, const char *body, size_t bodylen)
 	struct phase	*ph = bench.ph;
 	const char	*e;
 	char		 code[40];
-	double		 t = now_ms();
+	double		 t = bench_now_ms();
 	size_t		 n;
 
 	if (ph->nlat == ph->caplat) {
@@ -1078,15 +555,15 @@ conn_start(struct conn *c)
 
 	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
 		bench_fail("socket: %s", strerror(errno));
-	if (connect(fd, (struct sockaddr *)&bench.sin,
-	    sizeof(bench.sin)) == -1)
+	if (connect(fd, (struct sockaddr *)&benv.sin,
+	    sizeof(benv.sin)) == -1)
 		bench_fail("connect to exhibitd: %s", strerror(errno));
 	/* Agents (libcurl) send without Nagle's delay too. */
 	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	if (evutil_make_socket_nonblocking(fd) == -1)
 		bench_fail("nonblocking: %s", strerror(errno));
-	if ((ssl = SSL_new(c->agent->ctx)) == NULL)
-		bench_fail("SSL_new: %s", ssl_error());
+	if ((ssl = SSL_new(c->agent->b.ctx)) == NULL)
+		bench_fail("SSL_new: %s", bench_ssl_error());
 	c->bev = bufferevent_openssl_socket_new(bench.base, fd, ssl,
 	    BUFFEREVENT_SSL_CONNECTING, BEV_OPT_CLOSE_ON_FREE);
 	if (c->bev == NULL)
@@ -1150,25 +627,6 @@ phase_free(struct phase *ph)
 	bench.ph = NULL;
 }
 
-static int
-cmp_double(const void *a, const void *b)
-{
-	double	x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double
-percentile(const double *v, size_t n, double p)
-{
-	size_t	i;
-
-	if (n == 0)
-		return 0;
-	i = (size_t)(p * (double)(n - 1) + 0.5);
-	return v[i < n ? i : n - 1];
-}
-
 static void
 print_errors(const struct phase *ph)
 {
@@ -1222,35 +680,35 @@ run_timed(const char *label, size_t docavg, size_t envavg)
 	evtimer_add(stop, &tv);
 	tv.tv_sec = bench.seconds + 60;
 	evtimer_add(timeout, &tv);
-	dcpu0 = proc_cpu_ms(bench.daemon);
-	scpu0 = self_cpu_ms();
+	dcpu0 = bench_proc_cpu_ms(benv.daemon);
+	scpu0 = bench_self_cpu_ms();
 	ph.state = PHASE_RUNNING;
-	ph.t_start = ph.t_last = now_ms();
+	ph.t_start = ph.t_last = bench_now_ms();
 	for (i = 0; i < ph.nconns; i++)
 		(void)conn_send(&ph.conns[i]);
 	event_base_dispatch(bench.base);
-	dcpu = proc_cpu_ms(bench.daemon) - dcpu0;
-	scpu = self_cpu_ms() - scpu0;
+	dcpu = bench_proc_cpu_ms(benv.daemon) - dcpu0;
+	scpu = bench_self_cpu_ms() - scpu0;
 	event_free(stop);
 	event_free(timeout);
 
 	secs = (ph.t_last - ph.t_start) / 1e3;
 	rate = secs > 0 ? ph.accepted / secs : 0;
-	qsort(ph.lat, ph.nlat, sizeof(double), cmp_double);
+	qsort(ph.lat, ph.nlat, sizeof(double), bench_cmp_double);
 	printf("%-24s accepted %7.1f envelopes/s (%ld in %.2f s, %.1f MiB/s)"
 	    "  latency p50 %.1f ms  p99 %.1f ms  max %.1f ms\n", label, rate,
 	    ph.accepted, secs, rate * (double)envavg / (1 << 20),
-	    percentile(ph.lat, ph.nlat, 0.50),
-	    percentile(ph.lat, ph.nlat, 0.99),
-	    percentile(ph.lat, ph.nlat, 1.0));
+	    bench_percentile(ph.lat, ph.nlat, 0.50),
+	    bench_percentile(ph.lat, ph.nlat, 0.99),
+	    bench_percentile(ph.lat, ph.nlat, 1.0));
 	printf("%-24s document %zu bytes, envelope %zu bytes; daemon CPU "
 	    "%.0f%% of a core (%.0f us per accepted envelope), generator "
 	    "CPU %.0f%%\n", "", docavg, envavg, secs > 0 ? dcpu / 10 / secs :
 	    0, ph.accepted ? dcpu * 1e3 / ph.accepted : 0,
 	    secs > 0 ? scpu / 10 / secs : 0);
 	printf("%-24s daemon VmHWM %.1f MiB, VmRSS %.1f MiB after the phase"
-	    "%s\n", "", proc_status_kib(bench.daemon, "VmHWM") / 1024.0,
-	    proc_status_kib(bench.daemon, "VmRSS") / 1024.0, ph.exhausted ?
+	    "%s\n", "", bench_proc_status_kib(benv.daemon, "VmHWM") / 1024.0,
+	    bench_proc_status_kib(benv.daemon, "VmRSS") / 1024.0, ph.exhausted ?
 	    "; ran out of pre-signed envelopes before the end" : "");
 	print_errors(&ph);
 	phase_free(&ph);
@@ -1273,11 +731,11 @@ run_idle(void)
 	double		 t0;
 	char		 label[32];
 
-	rss0 = proc_status_kib(bench.daemon, "VmRSS");
+	rss0 = bench_proc_status_kib(benv.daemon, "VmRSS");
 	phase_init(&ph, "idle connections", bench.nidle, 1);
 	timeout = evtimer_new(bench.base, phase_timeout, &ph);
 	evtimer_add(timeout, &tv);
-	t0 = now_ms();
+	t0 = bench_now_ms();
 	for (i = 0; i < ph.nconns && i < BENCH_OPENING; i++)
 		conn_start(&ph.conns[i]);
 	event_base_dispatch(bench.base);
@@ -1286,14 +744,14 @@ run_idle(void)
 	usleep(500 * 1000);
 	for (i = 0; i < ph.nconns; i++)
 		open += ph.conns[i].open;
-	rss = proc_status_kib(bench.daemon, "VmRSS");
-	hwm = proc_status_kib(bench.daemon, "VmHWM");
-	fds = proc_nfds(bench.daemon);
+	rss = bench_proc_status_kib(benv.daemon, "VmRSS");
+	hwm = bench_proc_status_kib(benv.daemon, "VmHWM");
+	fds = bench_proc_nfds(benv.daemon);
 	snprintf(label, sizeof(label), "%zu connections", ph.nconns);
 	printf("%-24s %zu open (set up in %.1f s, one 4 KB envelope "
 	    "each: %ld accepted); daemon VmRSS %.1f MiB (%.1f MiB before, "
 	    "%+.1f KiB per connection), VmHWM %.1f MiB, %ld descriptors\n",
-	    label, open, (now_ms() - t0) / 1e3 - 0.5,
+	    label, open, (bench_now_ms() - t0) / 1e3 - 0.5,
 	    ph.accepted, rss / 1024.0, rss0 / 1024.0, open ? (double)(rss -
 	    rss0) / (double)open : 0, hwm / 1024.0, fds);
 	print_errors(&ph);
@@ -1324,13 +782,13 @@ number(const char *s, size_t max)
 int
 main(int argc, char *argv[])
 {
-	struct sigaction	 sa;
 	const char		*env;
 	size_t			 docavg, envavg, per;
 	double			 verify, rate4, rate64, t0;
 	long			 rss;
 	int			 ch, status;
 
+	benv.prog = "bench-ingest";
 	bench.nagents = BENCH_AGENTS;
 	bench.nidle = BENCH_IDLE;
 	bench.seconds = BENCH_SECONDS;
@@ -1348,7 +806,7 @@ main(int argc, char *argv[])
 			bench.nidle = number(optarg, 100000);
 			break;
 		case 'k':
-			bench.keep = 1;
+			benv.keep = 1;
 			break;
 		case 's':
 			bench.seconds = (int)number(optarg, 3600);
@@ -1359,19 +817,12 @@ main(int argc, char *argv[])
 	}
 	if (argc - optind != 2)
 		usage();
-	bench.exhibitd = argv[optind];
-	bench.exhibitctl = argv[optind + 1];
+	benv.exhibitd = argv[optind];
+	benv.exhibitctl = argv[optind + 1];
 	if (bench.nconns == 0)
 		bench.nconns = 2 * bench.nagents;
 
-	atexit(bench_cleanup);
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = bench_on_signal;
-	sigemptyset(&sa.sa_mask);
-	(void)sigaction(SIGINT, &sa, NULL);
-	(void)sigaction(SIGTERM, &sa, NULL);
-	(void)sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	bench_install_cleanup();
 
 	setup();
 	if ((bench.base = event_base_new()) == NULL)
@@ -1381,17 +832,17 @@ main(int argc, char *argv[])
 	    "pid %d\ntargets: ingest of 4 KB documents at least %.0f%% of the "
 	    "one-core Ed25519 verify rate; daemon RSS under %.0f MiB with "
 	    "%d connections\n", bench.nagents, bench.nconns, bench.seconds,
-	    (int)bench.daemon, BENCH_TARGET_RATIO * 100, BENCH_TARGET_RSS_MIB,
+	    (int)benv.daemon, BENCH_TARGET_RATIO * 100, BENCH_TARGET_RSS_MIB,
 	    BENCH_IDLE);
 	fflush(stdout);
 
 	verify = verify_rate();
 	printf("%-24s %.0f verifications/s (EVP_DigestVerify, 4 KB "
 	    "document's PAE, one thread)\n", "Ed25519 verify", verify);
-	t0 = now_ms();
+	t0 = bench_now_ms();
 	enroll();
 	printf("%-24s %zu agents in %.2f s\n", "enrollment", bench.nagents,
-	    (now_ms() - t0) / 1e3);
+	    (bench_now_ms() - t0) / 1e3);
 	fflush(stdout);
 
 	/* Enough for 8,000/s; more would only cost memory and signing. */
