@@ -47,6 +47,8 @@ struct evaluator {
 	struct workers		*workers;
 	struct rules_ref	*rules;
 	struct drift		*drift;
+	void			(*committed)(void *);
+	void			*committed_arg;
 	struct event		*pump_ev;
 	int64_t			*queue;
 	size_t			 head, len, cap;
@@ -160,6 +162,7 @@ eval_done(void *arg)
 	struct eval_job		*j = arg;
 	struct evaluator	*ev = j->ev;
 	struct store_evaluation	 e;
+	int			 own;
 
 	memset(&e, 0, sizeof(e));
 	e.evidence_id = j->doc.evidence_id;
@@ -169,6 +172,11 @@ eval_done(void *arg)
 	e.len = j->len;
 	e.results_digest = j->digest;
 	memcpy(e.counts, j->counts, sizeof(e.counts));
+	/* Results and the drift they show commit together: a reader never
+	 * sees one without the other.  Inside the server's open batch when
+	 * there is one, else in a transaction of their own. */
+	own = !store_in_batch(ev->store) &&
+	    store_batch_begin(ev->store) == STORE_OK;
 	if (store_evaluation_add(ev->store, &e) != STORE_OK)
 		log_warnx("evidence %lld: results not stored; judged again at "
 		    "the next start", (long long)e.evidence_id);
@@ -180,6 +188,13 @@ eval_done(void *arg)
 		    "%d not applicable", (long long)e.evidence_id,
 		    j->counts[RULE_PASS], j->counts[RULE_FAIL],
 		    j->counts[RULE_ERROR], j->counts[RULE_NOT_APPLICABLE]);
+	}
+	if (own) {
+		if (store_batch_commit(ev->store) != STORE_OK)
+			log_warnx("evidence %lld: results not committed; judged "
+			    "again at the next start", (long long)e.evidence_id);
+		else if (ev->committed != NULL)
+			ev->committed(ev->committed_arg);
 	}
 	json_object_put(j->tree);
 	store_doc_clear(&j->doc);
@@ -328,6 +343,13 @@ evaluator_tell_drift(struct evaluator *ev)
 	}
 	drift_rules(ev->drift, ruleset_digest(ev->rules->set), packs);
 	json_object_put(packs);
+}
+
+void
+evaluator_set_commit_hook(struct evaluator *ev, void (*fn)(void *), void *arg)
+{
+	ev->committed = fn;
+	ev->committed_arg = arg;
 }
 
 void

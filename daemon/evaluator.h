@@ -34,6 +34,11 @@ int		  evaluator_set_rules(struct evaluator *, struct ruleset *);
 struct drift;
 void		  evaluator_set_drift(struct evaluator *, struct drift *);
 
+/* Called after results (and the drift and alerts they caused) committed
+ * in a transaction of the evaluator's own, outside the server's batch. */
+void		  evaluator_set_commit_hook(struct evaluator *,
+		    void (*)(void *), void *);
+
 /* The rules in force (NULL before any). */
 const struct ruleset *evaluator_rules(struct evaluator *);
 

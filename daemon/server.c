@@ -585,6 +585,7 @@ server_nworkers(const struct daemon_conf *conf)
 
 static void	server_drift_notify(void *, const struct store_drift *,
 		    const char *);
+static void	server_judged(void *);
 
 struct server *
 server_start(struct event_base *base, const struct daemon_conf *conf,
@@ -643,6 +644,7 @@ server_start(struct event_base *base, const struct daemon_conf *conf,
 	/* Delivers what an earlier run left in the outbox. */
 	srv->alerts = alerts_new(base, srv->store, conf);
 	drift_set_notify(srv->drift, server_drift_notify, srv);
+	evaluator_set_commit_hook(srv->evaluator, server_judged, srv);
 	if ((srv->ledger = ledger_new(base, srv->store, conf)) == NULL)
 		goto fail;
 	if (evaluator_set_rules(srv->evaluator, rules) == -1)
@@ -696,6 +698,15 @@ server_drift_notify(void *arg, const struct store_drift *item,
 	alerts_enqueue(srv->alerts, item, event);
 	if (!store_in_batch(srv->store))
 		alerts_kick(srv->alerts);
+}
+
+/* Results committed outside a batch: their alerts may go. */
+static void
+server_judged(void *arg)
+{
+	struct server	*srv = arg;
+
+	alerts_kick(srv->alerts);
 }
 
 int
