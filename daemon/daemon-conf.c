@@ -48,6 +48,8 @@ static const struct conf_key daemon_conf_keys[] = {
 	    1, 3600, NULL },
 	{ "server", "workers", CONF_INT,
 	    offsetof(struct daemon_conf, workers), "0", 0, 64, NULL },
+	{ "server", "metrics_public", CONF_BOOL,
+	    offsetof(struct daemon_conf, metrics_public), "no", 0, 0, NULL },
 	{ "enroll", "certificate_lifetime", CONF_DURATION,
 	    offsetof(struct daemon_conf, cert_lifetime), "7d",
 	    3600, 366LL * 86400, NULL },

@@ -20,6 +20,7 @@ struct daemon_conf {
 	long long	 max_connections;
 	long long	 request_timeout;	/* seconds, headers and body */
 	long long	 workers;		/* 0: one per CPU */
+	int		 metrics_public;	/* GET /metrics without a token */
 	long long	 cert_lifetime;		/* seconds */
 	uint64_t	 max_body_size;
 	long long	 max_clock_skew;	/* seconds */

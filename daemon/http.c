@@ -60,6 +60,11 @@ http_reply(struct http_req *hr, int status, struct json_object *body)
 	evhttp_send_reply(hr->req, status, http_reason(status), out);
 	evbuffer_free(out);
 	json_object_put(body);
+	/* Every reply passes here, refusals and deferred ones included:
+	 * the one place to count them. */
+	if (hr->srv != NULL)
+		daemon_metrics_replied(server_metrics(hr->srv), hr->route,
+		    status, hr->started);
 }
 
 void

@@ -48,6 +48,7 @@ struct http_req {
 	const char		*body;		/* NUL-terminated */
 	size_t			 len;
 	time_t			 now;
+	double			 started;	/* metrics_now() at dispatch */
 };
 
 /* Reply now; body is consumed. */
@@ -100,8 +101,29 @@ int	http_query(struct http_req *, const char *const *known,
 /* The body as JSON; NULL after refusing with 400 bad_request. */
 struct json_object *http_json_body(struct http_req *);
 
+/*
+ * The daemon's metrics (http-metrics.c): the registry with what the
+ * server counts as it goes; the rest is read from the store at scrape
+ * time.  Loop thread only.
+ */
+struct daemon_metrics;
+struct daemon_metrics *daemon_metrics_new(void);
+void	daemon_metrics_free(struct daemon_metrics *);
+/* A reply went out (http_reply()): counted for POST /v1/evidence. */
+void	daemon_metrics_replied(struct daemon_metrics *, const char *route,
+	    int status, double started);
+/* A batch committed in seconds (its fsync included), storing n
+ * documents. */
+void	daemon_metrics_commit(struct daemon_metrics *, double seconds,
+	    size_t n);
+/* server.c's, for the routes. */
+struct daemon_metrics *server_metrics(struct server *);
+int	server_draining(struct server *);
+
 /* Routes. */
 void	http_healthz(struct http_req *);
+void	http_readyz(struct http_req *);
+void	http_metrics(struct http_req *);
 void	http_ca(struct http_req *);
 void	http_enroll(struct http_req *);
 void	http_renew(struct http_req *);

@@ -50,6 +50,7 @@
 #include "keys.h"
 #include "ledger.h"
 #include "log.h"
+#include "metrics.h"
 #include "rules.h"
 #include "server.h"
 #include "store.h"
@@ -75,6 +76,7 @@ struct pending {
 	int			 status;
 	char			 route[32];
 	char			 peer[64];
+	double			 started;	/* for the latency metric */
 };
 TAILQ_HEAD(pendingq, pending);
 
@@ -95,6 +97,7 @@ struct server {
 	struct drift			*drift;
 	struct alerts			*alerts;
 	struct ledger			*ledger;
+	struct daemon_metrics		*metrics;
 	int64_t				*stored;	/* in the open batch */
 	size_t				 nstored, stored_cap;
 	size_t				 nconns;
@@ -228,6 +231,8 @@ static const struct route {
 	void		(*handler)(struct http_req *);
 } routes[] = {
 	{ "/healthz",		EVHTTP_REQ_GET,		http_healthz },
+	{ "/readyz",		EVHTTP_REQ_GET,		http_readyz },
+	{ "/metrics",		EVHTTP_REQ_GET,		http_metrics },
 	{ "/v1/ca",		EVHTTP_REQ_GET,		http_ca },
 	{ "/v1/enroll",		EVHTTP_REQ_POST,	http_enroll },
 	{ "/v1/renew",		EVHTTP_REQ_POST,	http_renew },
@@ -295,6 +300,7 @@ server_dispatch(struct evhttp_request *req, void *arg)
 	hr.ca = srv->ca;
 	hr.cakey = srv->cakey;
 	hr.now = timefmt_now();
+	hr.started = metrics_now();
 	hr.route = "?";
 	server_peer(req, hr.peer, sizeof(hr.peer));
 
@@ -399,6 +405,7 @@ http_reply_durable(struct http_req *hr, int status, struct json_object *body)
 	p->status = status;
 	snprintf(p->route, sizeof(p->route), "%s", hr->route);
 	snprintf(p->peer, sizeof(p->peer), "%s", hr->peer);
+	p->started = hr->started;
 	TAILQ_INSERT_TAIL(&srv->pending, p, entry);
 }
 
@@ -407,6 +414,8 @@ struct syncjob {
 	struct server	*srv;
 	struct pendingq	 replies;
 	int		 ok;
+	size_t		 nstored;	/* for the metrics */
+	double		 seconds;	/* the commit's, then the fsync's too */
 };
 
 static void
@@ -422,6 +431,7 @@ server_answer(struct server *srv, struct pendingq *q, int ok)
 		hr.srv = srv;
 		hr.req = p->req;
 		hr.route = p->route;
+		hr.started = p->started;
 		snprintf(hr.peer, sizeof(hr.peer), "%s", p->peer);
 		if (ok)
 			http_reply(&hr, p->status, p->body);
@@ -441,6 +451,7 @@ static void
 server_sync_work(void *arg)
 {
 	struct syncjob	*j = arg;
+	double		 t0 = metrics_now();
 
 	/* After a failed fsync the kernel may have dropped the pages it
 	 * could not write: no later fsync can vouch for them, so nothing
@@ -449,6 +460,8 @@ server_sync_work(void *arg)
 		fatalx("the store's log could not be written to disk; "
 		    "stopping so that nothing unwritten is acknowledged");
 	j->ok = 1;
+	/* Read on the loop thread after done(): the registry is its. */
+	j->seconds += metrics_now() - t0;
 }
 
 static void	server_commit(evutil_socket_t, short, void *);
@@ -460,6 +473,7 @@ server_sync_done(void *arg)
 	struct server	*srv = j->srv;
 
 	srv->syncing = 0;
+	daemon_metrics_commit(srv->metrics, j->seconds, j->nstored);
 	server_answer(srv, &j->replies, j->ok);
 	free(j);
 	/* What queued up during that fsync goes as the next batch. */
@@ -479,13 +493,15 @@ server_commit(evutil_socket_t fd, short ev, void *arg)
 {
 	struct server	*srv = arg;
 	struct syncjob	*j;
-	size_t		 i;
+	size_t		 i, nstored;
+	double		 t0;
 
 	(void)fd;
 	(void)ev;
 	srv->commit_scheduled = 0;
 	if (srv->syncing && !srv->stopping)
 		return;	/* server_sync_done() commits this batch */
+	t0 = metrics_now();
 	if (store_batch_commit(srv->store) != STORE_OK) {
 		srv->nstored = 0;
 		server_answer(srv, &srv->pending, 0);
@@ -495,6 +511,7 @@ server_commit(evutil_socket_t fd, short ev, void *arg)
 	 * their own (they are derived, and rebuilt if lost). */
 	for (i = 0; i < srv->nstored; i++)
 		evaluator_stored(srv->evaluator, srv->stored[i]);
+	nstored = srv->nstored;
 	srv->nstored = 0;
 	/* Refusals of this batch may have recorded security events. */
 	drift_kick(srv->drift);
@@ -502,15 +519,21 @@ server_commit(evutil_socket_t fd, short ev, void *arg)
 	alerts_kick(srv->alerts);
 	/* Nothing to answer (security events, say): the next sync
 	 * covers them. */
-	if (TAILQ_EMPTY(&srv->pending))
+	if (TAILQ_EMPTY(&srv->pending)) {
+		daemon_metrics_commit(srv->metrics, metrics_now() - t0,
+		    nstored);
 		return;
+	}
 	j = xcalloc(1, sizeof(*j));
 	j->srv = srv;
+	j->nstored = nstored;
+	j->seconds = metrics_now() - t0;
 	TAILQ_INIT(&j->replies);
 	TAILQ_CONCAT(&j->replies, &srv->pending, entry);
 	if (srv->stopping) {
 		/* The sync thread is gone: sync here. */
 		server_sync_work(j);
+		daemon_metrics_commit(srv->metrics, j->seconds, j->nstored);
 		server_answer(srv, &j->replies, j->ok);
 		free(j);
 		return;
@@ -602,6 +625,7 @@ server_start(struct event_base *base, const struct daemon_conf *conf,
 	srv->conf = conf;
 	TAILQ_INIT(&srv->pending);
 	srv->keys = ingest_keys_new();
+	srv->metrics = daemon_metrics_new();
 
 	path = xasprintf("%s/ca.pem", conf->state_dir);
 	srv->ca = ca_cert_load(path, err, sizeof(err));
@@ -685,6 +709,18 @@ struct alerts *
 server_alerts(struct server *srv)
 {
 	return srv->alerts;
+}
+
+struct daemon_metrics *
+server_metrics(struct server *srv)
+{
+	return srv->metrics;
+}
+
+int
+server_draining(struct server *srv)
+{
+	return srv->draining;
 }
 
 /* Every drift item that opens or resolves alerts, from the outbox: in
@@ -778,6 +814,7 @@ server_free(struct server *srv)
 	ledger_free(srv->ledger);
 	findings_free(srv->findings);
 	alerts_free(srv->alerts);
+	daemon_metrics_free(srv->metrics);
 	free(srv->stored);
 	if (srv->http != NULL)
 		evhttp_free(srv->http);

@@ -471,6 +471,25 @@ enum store_status store_security_events_after(struct store *, int64_t id,
 enum store_status store_agents_silent(struct store *, time_t before,
 		    char (**ids)[40], size_t *n);
 
+/* Counts for metrics, read at scrape time. */
+struct store_agent_counts {
+	uint64_t	 known;		/* enrolled, not revoked */
+	uint64_t	 active;	/* known, evidence at or after since */
+	uint64_t	 silent;	/* known, newest evidence before since */
+	uint64_t	 revoked;
+};
+enum store_status store_agent_counts(struct store *, time_t since,
+		    struct store_agent_counts *);
+/* Unresolved (open or acknowledged) drift items per kind, by kind. */
+struct store_kind_count {
+	char		 kind[32];
+	uint64_t	 n;
+};
+enum store_status store_drift_open_counts(struct store *,
+		    struct store_kind_count **out, size_t *n);
+/* Outbox entries not delivered yet. */
+enum store_status store_alert_undelivered(struct store *, uint64_t *n);
+
 /* The alert outbox: one entry per drift event and sink, kept after
  * delivery for the record. */
 struct store_alert {
