@@ -37,23 +37,15 @@ results_unjudgeable(const struct ruleset *set, const char *why)
 	return arr;
 }
 
-void
-judge(const struct ruleset *set, const struct store_doc *d,
-    struct judgement *j)
+static void
+judge_finish(struct judgement *j)
 {
-	struct json_object	*doc, *r;
+	struct json_object	*r;
 	enum rule_status	 st;
 	const char		*s, *text;
-	char			 err[256], hex[DIGEST_SHA256_HEXLEN];
+	char			 hex[DIGEST_SHA256_HEXLEN];
 	size_t			 i, n;
 
-	memset(j, 0, sizeof(*j));
-	if ((doc = evidence_doc(d, err, sizeof(err))) == NULL)
-		j->results = results_unjudgeable(set, err);
-	else {
-		j->results = ruleset_evaluate(set, doc);
-		json_object_put(doc);
-	}
 	n = json_object_array_length(j->results);
 	for (i = 0; i < n; i++) {
 		r = json_object_array_get_idx(j->results, i);
@@ -67,6 +59,32 @@ judge(const struct ruleset *set, const struct store_doc *d,
 	j->text = xstrdup(text);
 	snprintf(j->digest, sizeof(j->digest), "sha256:%s",
 	    digest_sha256_hex(j->text, j->len, hex));
+}
+
+void
+judge_doc(const struct ruleset *set, struct json_object *doc,
+    struct judgement *j)
+{
+	memset(j, 0, sizeof(*j));
+	j->results = ruleset_evaluate(set, doc);
+	judge_finish(j);
+}
+
+void
+judge(const struct ruleset *set, const struct store_doc *d,
+    struct judgement *j)
+{
+	struct json_object	*doc;
+	char			 err[256];
+
+	if ((doc = evidence_doc(d, err, sizeof(err))) == NULL) {
+		memset(j, 0, sizeof(*j));
+		j->results = results_unjudgeable(set, err);
+		judge_finish(j);
+		return;
+	}
+	judge_doc(set, doc, j);
+	json_object_put(doc);
 }
 
 void

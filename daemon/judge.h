@@ -26,6 +26,9 @@ struct judgement {
  * with the reason, so the failure shows where people look. */
 void	judge(const struct ruleset *, const struct store_doc *,
 	    struct judgement *);
+/* The same for a document already rebuilt (evidence_doc()). */
+void	judge_doc(const struct ruleset *, struct json_object *doc,
+	    struct judgement *);
 void	judgement_clear(struct judgement *);
 
 #endif
