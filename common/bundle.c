@@ -180,7 +180,7 @@ bundle_add_listing(struct bundle_writer *w, const char *name,
 	archive_entry_set_perm(e, 0644);
 	archive_entry_set_mtime(e, w->mtime, 0);
 	md = EVP_MD_CTX_new();
-	if (md == NULL || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1)
+	if (md == NULL || EVP_DigestInit_ex(md, digest_sha256_md(), NULL) != 1)
 		goto out;
 	if (archive_write_header(w->a, e) != ARCHIVE_OK) {
 		snprintf(err, errlen, "bundle: %s: %s", name,

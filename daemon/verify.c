@@ -43,6 +43,15 @@ struct blob {
 	size_t	 len;
 };
 
+/* A judgement already made for this agent: the SHA-256 of (rule set,
+ * content, time-dependent results) and the result set's digest. */
+struct memo {
+	unsigned char	 key[DIGEST_SHA256_LEN];
+	char		 digest[STORE_DIGEST_LEN];
+	int		 used;
+};
+#define MEMO_MAX	(1u << 16)	/* entries per agent, then start over */
+
 struct vfy {
 	const struct verify_opts *o;
 	struct verify_stats	*st;
@@ -61,6 +70,8 @@ struct vfy {
 	struct json_object	*rulesets;	/* rulesets.json */
 	char			*set_digest[MAX_RULESETS];
 	struct ruleset		*set[MAX_RULESETS];
+	size_t			*timed[MAX_RULESETS];	/* rule indices */
+	size_t			 ntimed[MAX_RULESETS];
 	size_t			 nsets;
 
 	/* The agent being read. */
@@ -71,10 +82,13 @@ struct vfy {
 	struct blob		*sec_bodies;
 	struct json_object	**sec_parsed;	/* parsed once, when needed */
 	struct strv		 need_results, have_results;
+	struct memo		*memo;
+	size_t			 memo_cap, memo_n;
 	int64_t			 last_seq;
 	char			 last_when[TIMEFMT_RFC3339_LEN];
 	char			*env;		/* envelope awaiting its meta */
 	size_t			 env_len;
+	unsigned char		 env_digest[DIGEST_SHA256_LEN];
 	int64_t			 env_seq;
 
 	int			 phase;
@@ -340,6 +354,13 @@ out:
 	/* Remembered even when it failed: one report per rule set. */
 	if (v->nsets < MAX_RULESETS) {
 		v->set_digest[v->nsets] = xstrdup(digest);
+		for (i = 0; rs != NULL && i < ruleset_rule_count(rs); i++)
+			if (ruleset_rule_timed(rs, i)) {
+				v->timed[v->nsets] = xreallocarray(
+				    v->timed[v->nsets], v->ntimed[v->nsets] + 1,
+				    sizeof(size_t));
+				v->timed[v->nsets][v->ntimed[v->nsets]++] = i;
+			}
 		v->set[v->nsets++] = rs;
 	} else {
 		ruleset_free(rs);
@@ -372,6 +393,9 @@ agent_done(struct vfy *v)
 	}
 	free(v->sec_bodies);
 	free(v->sec_parsed);
+	free(v->memo);
+	v->memo = NULL;
+	v->memo_cap = v->memo_n = 0;
 	v->sec_bodies = NULL;
 	v->sec_parsed = NULL;
 	strv_free(&v->secs);
@@ -488,16 +512,13 @@ references(struct vfy *v, const char *m, const unsigned char *payload,
  * caller then takes the daemon's own path, which says why.
  */
 static struct json_object *
-fast_doc(struct vfy *v, const unsigned char *payload, size_t plen)
+fast_doc(struct vfy *v, struct json_object *doc)
 {
-	struct json_object	*doc, *secs, **parsed;
+	struct json_object	*secs, **parsed;
 	const char		*dg;
 	char			 err[128];
 	size_t			 i;
 
-	if ((doc = jsonutil_parse((const char *)payload, plen, err,
-	    sizeof(err))) == NULL)
-		return NULL;
 	if (!json_object_object_get_ex(doc, "sections", &secs) ||
 	    !json_object_is_type(secs, json_type_object))
 		goto fail;
@@ -525,22 +546,144 @@ fail:
 	return NULL;
 }
 
+/*
+ * What the rules that ignore time see: the document without seq and
+ * collected_at, sections sent as references by digest alone (their
+ * bodies are bound to the digest by the bundle's names).  Hashed.
+ */
+static void
+content_hash(struct json_object *payload, unsigned char out[DIGEST_SHA256_LEN])
+{
+	struct json_object	*c = json_object_new_object(), *secs, *d;
+	const char		*text;
+
+	json_object_object_foreach(payload, k, val) {
+		if (strcmp(k, "seq") == 0 || strcmp(k, "collected_at") == 0)
+			continue;
+		if (strcmp(k, "sections") != 0 ||
+		    !json_object_is_type(val, json_type_object)) {
+			json_object_object_add(c, k, json_object_get(val));
+			continue;
+		}
+		secs = json_object_new_object();
+		json_object_object_foreach(val, name, sec) {
+			if (json_object_object_get_ex(sec, "unchanged_since",
+			    NULL) && json_object_object_get_ex(sec, "digest",
+			    &d)) {
+				struct json_object *r = json_object_new_object();
+
+				json_object_object_add(r, "digest",
+				    json_object_get(d));
+				json_object_object_add(secs, name, r);
+			} else
+				json_object_object_add(secs, name,
+				    json_object_get(sec));
+		}
+		json_object_object_add(c, k, secs);
+	}
+	text = json_object_to_json_string_ext(c, JSON_C_TO_STRING_PLAIN);
+	digest_sha256(text, strlen(text), out);
+	json_object_put(c);
+}
+
+static struct memo *
+memo_slot(struct vfy *v, const unsigned char key[DIGEST_SHA256_LEN])
+{
+	size_t	h;
+
+	memcpy(&h, key, sizeof(h));
+	for (h &= v->memo_cap - 1; v->memo[h].used; h = (h + 1) &
+	    (v->memo_cap - 1))
+		if (memcmp(v->memo[h].key, key, DIGEST_SHA256_LEN) == 0)
+			break;
+	return &v->memo[h];
+}
+
+static void
+memo_put(struct vfy *v, const unsigned char key[DIGEST_SHA256_LEN],
+    const char *digest)
+{
+	struct memo	*old = v->memo, *m;
+	size_t		 cap = v->memo_cap, i;
+
+	if (v->memo_n >= MEMO_MAX) {
+		free(v->memo);
+		old = v->memo = NULL;
+		cap = v->memo_cap = v->memo_n = 0;
+	}
+	if (2 * (v->memo_n + 1) > v->memo_cap) {
+		v->memo_cap = cap ? cap * 2 : 64;
+		v->memo = xcalloc(v->memo_cap, sizeof(*v->memo));
+		v->memo_n = 0;
+		for (i = 0; i < cap; i++)
+			if (old[i].used) {
+				*memo_slot(v, old[i].key) = old[i];
+				v->memo_n++;
+			}
+		free(old);
+	}
+	m = memo_slot(v, key);
+	if (!m->used)
+		v->memo_n++;
+	memcpy(m->key, key, DIGEST_SHA256_LEN);
+	snprintf(m->digest, sizeof(m->digest), "%s", digest);
+	m->used = 1;
+}
+
+/* The result set's digest for the document under rule set k: judged, or
+ * remembered from a document of the same content whose time-dependent
+ * rules judged alike. */
+static void
+judge_memo(struct vfy *v, size_t k, struct json_object *doc,
+    const unsigned char content[DIGEST_SHA256_LEN],
+    char digest[STORE_DIGEST_LEN])
+{
+	struct json_object	*t;
+	struct judgement	 j;
+	struct memo		*m;
+	EVP_MD_CTX		*md = EVP_MD_CTX_new();
+	unsigned char		 key[DIGEST_SHA256_LEN];
+	const char		*text;
+
+	t = ruleset_evaluate_some(v->set[k], doc, v->timed[k], v->ntimed[k]);
+	text = json_object_to_json_string_ext(t, JSON_C_TO_STRING_PLAIN |
+	    JSON_C_TO_STRING_NOSLASHESCAPE);
+	EVP_DigestInit_ex(md, digest_sha256_md(), NULL);
+	EVP_DigestUpdate(md, v->set_digest[k], strlen(v->set_digest[k]) + 1);
+	EVP_DigestUpdate(md, content, DIGEST_SHA256_LEN);
+	EVP_DigestUpdate(md, text, strlen(text));
+	EVP_DigestFinal_ex(md, key, NULL);
+	EVP_MD_CTX_free(md);
+	json_object_put(t);
+	if (v->memo != NULL && (m = memo_slot(v, key))->used) {
+		snprintf(digest, STORE_DIGEST_LEN, "%s", m->digest);
+		return;
+	}
+	judge_doc(v->set[k], doc, &j);
+	snprintf(digest, STORE_DIGEST_LEN, "%s", j.digest);
+	memo_put(v, key, j.digest);
+	judgement_clear(&j);
+}
+
+/* parsed: the payload already parsed (owned; consumed), or NULL. */
 static void
 reevaluate(struct vfy *v, const char *m, struct json_object *meta,
-    const unsigned char *payload, size_t plen)
+    const unsigned char *payload, size_t plen, struct json_object *parsed)
 {
-	struct json_object	*evs, *e;
+	struct json_object	*evs, *e, *fast = NULL;
 	struct store_doc	 doc;
 	struct judgement	 j;
 	struct ruleset		*rs;
-	struct json_object	*fast = NULL;
+	unsigned char		 content[DIGEST_SHA256_LEN];
 	const char		*set, *res;
-	size_t			 i, n;
+	char			 got[STORE_DIGEST_LEN];
+	size_t			 i, n, k;
 	int			 tried = 0;
 
 	if (!json_object_object_get_ex(meta, "evaluations", &evs) ||
 	    !json_object_is_type(evs, json_type_array)) {
 		problem(v, m, "no evaluations");
+		json_object_put(parsed);
 		return;
 	}
 	n = json_object_array_length(evs);
@@ -559,31 +702,42 @@ reevaluate(struct vfy *v, const char *m, struct json_object *meta,
 			continue;
 		if ((rs = ruleset_of(v, m, set)) == NULL)
 			continue;
+		for (k = 0; k < v->nsets && v->set[k] != rs; k++)
+			;
 		if (!tried) {
-			fast = fast_doc(v, payload, plen);
 			tried = 1;
+			if ((fast = parsed) != NULL) {
+				parsed = NULL;
+				content_hash(fast, content);
+				fast = fast_doc(v, fast);
+			}
 		}
 		if (fast != NULL)
-			judge_doc(rs, fast, &j);
-		else if (doc.envelope == NULL) {
-			if (references(v, m, payload, plen, &doc) == -1)
-				break;
-			doc.envelope = xmalloc(v->env_len + 1);
-			memcpy(doc.envelope, v->env, v->env_len + 1);
-			doc.envelope_len = v->env_len;
-			snprintf(doc.agent_id, sizeof(doc.agent_id), "%s",
-			    v->agent);
-		}
-		if (fast == NULL)
+			judge_memo(v, k, fast, content, got);
+		else {
+			/* The daemon's own path, which says what is amiss. */
+			if (doc.envelope == NULL) {
+				if (references(v, m, payload, plen, &doc) ==
+				    -1)
+					break;
+				doc.envelope = xmalloc(v->env_len + 1);
+				memcpy(doc.envelope, v->env, v->env_len + 1);
+				doc.envelope_len = v->env_len;
+				snprintf(doc.agent_id, sizeof(doc.agent_id),
+				    "%s", v->agent);
+			}
 			judge(rs, &doc, &j);
+			snprintf(got, sizeof(got), "%s", j.digest);
+			judgement_clear(&j);
+		}
 		v->st->evaluations++;
-		if (strcmp(j.digest, res) != 0)
+		if (strcmp(got, res) != 0)
 			problem(v, m, "the stored results under rule set "
 			    "%.19s… (%s) differ from the rules' results on "
-			    "this evidence (%s)", set, res, j.digest);
-		judgement_clear(&j);
+			    "this evidence (%s)", set, res, got);
 	}
 	json_object_put(fast);
+	json_object_put(parsed);
 	store_doc_clear(&doc);
 }
 
@@ -591,8 +745,8 @@ static void
 envelope_meta(struct vfy *v, const char *m, int64_t seq, const char *data,
     size_t len)
 {
-	struct json_object	*o, *p;
-	unsigned char		 d[DIGEST_SHA256_LEN], *payload = NULL;
+	struct json_object	*o, *p, *signed_doc = NULL;
+	unsigned char		*d = v->env_digest, *payload = NULL;
 	unsigned char		 proof[MERKLE_MAX_PROOF * MERKLE_HASH_LEN];
 	merkle_hash		 leaf;
 	const char		*digest, *when = "";
@@ -607,7 +761,6 @@ envelope_meta(struct vfy *v, const char *m, int64_t seq, const char *data,
 	v->st->envelopes++;
 	if ((o = parse(v, m, data, len)) == NULL)
 		goto out;
-	digest_sha256(v->env, v->env_len, d);
 	(void)jsonutil_get_string(o, "collected_at", &when);
 	if (jsonutil_get_string(o, "digest", &digest) == -1 ||
 	    strncmp(digest, "sha256:", 7) != 0 || !digest_is(d, digest + 7))
@@ -629,7 +782,7 @@ envelope_meta(struct vfy *v, const char *m, int64_t seq, const char *data,
 		    strcmp(aid, v->agent) != 0)
 			problem(v, m, "the signed document is not %s's seq %"
 			    PRId64, v->agent, seq);
-		json_object_put(p);
+		signed_doc = p;
 	}
 
 	/* In the ledger, under the signed checkpoint, once. */
@@ -642,7 +795,7 @@ envelope_meta(struct vfy *v, const char *m, int64_t seq, const char *data,
 		problem(v, m, "the inclusion proof is not for the bundle's "
 		    "checkpoint");
 	else {
-		merkle_leaf_hash(d, sizeof(d), leaf);
+		merkle_leaf_hash(d, DIGEST_SHA256_LEN, leaf);
 		if (idx < 0 || merkle_verify_inclusion(leaf, (uint64_t)idx,
 		    v->cp.size, proof, n, v->cp.root) == -1)
 			problem(v, m, "not in the ledger at entry %" PRId64
@@ -674,9 +827,12 @@ envelope_meta(struct vfy *v, const char *m, int64_t seq, const char *data,
 		v->last_seq = seq;
 		snprintf(v->last_when, sizeof(v->last_when), "%s", when);
 	}
-	if (payload != NULL)
-		reevaluate(v, m, o, payload, plen);
+	if (payload != NULL) {
+		reevaluate(v, m, o, payload, plen, signed_doc);
+		signed_doc = NULL;
+	}
 out:
+	json_object_put(signed_doc);
 	json_object_put(o);
 	free(payload);
 	free(v->env);
@@ -752,6 +908,7 @@ agents_member(struct vfy *v, const char *m, const char *data, size_t len,
 		memcpy(v->env, data, len + 1);
 		v->env_len = len;
 		v->env_seq = seq;
+		memcpy(v->env_digest, d, sizeof(v->env_digest));
 	} else if ((seq = seq_of(rest, ".json")) > 0)
 		envelope_meta(v, m, seq, data, len);
 	else
@@ -791,7 +948,7 @@ listing_member(struct vfy *v, struct bundle_reader *r, const char *m)
 	char		 buf[65536], err[256];
 	long		 n;
 
-	EVP_DigestInit_ex(md, EVP_sha256(), NULL);
+	EVP_DigestInit_ex(md, digest_sha256_md(), NULL);
 	v->sums_copy = tmpfile();
 	while ((n = bundle_read(r, buf, sizeof(buf), err, sizeof(err))) > 0) {
 		EVP_DigestUpdate(md, buf, (size_t)n);
@@ -1056,7 +1213,7 @@ verify_bundle(const char *path, const struct verify_opts *o,
 		return 2;
 	}
 	v.listing = EVP_MD_CTX_new();
-	EVP_DigestInit_ex(v.listing, EVP_sha256(), NULL);
+	EVP_DigestInit_ex(v.listing, digest_sha256_md(), NULL);
 	while ((rc = bundle_next(r, &m, &size, err, sizeof(err))) == 1)
 		member(&v, r, m, &listing_bad);
 	if (rc == -1)
@@ -1096,6 +1253,7 @@ verify_bundle(const char *path, const struct verify_opts *o,
 	json_object_put(v.rulesets);
 	for (i = 0; i < v.nsets; i++) {
 		free(v.set_digest[i]);
+		free(v.timed[i]);
 		ruleset_free(v.set[i]);
 	}
 	if (v.sums_copy != NULL)

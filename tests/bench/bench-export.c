@@ -310,6 +310,8 @@ fill(const char *dir, const char *pack, uint64_t n, unsigned nagents)
 
 /* Run argv, its output to /dev/null unless it fails: seconds, peak RSS
  * (KiB), exit status. */
+static double	last_cpu;	/* of the last timed() child: user + system */
+
 static int
 timed(const char *const args[], double *secs, long *rss_kib)
 {
@@ -335,6 +337,8 @@ timed(const char *const args[], double *secs, long *rss_kib)
 	wait4(pid, &status, 0, &ru);
 	*secs = now_s() - t0;
 	*rss_kib = ru.ru_maxrss;
+	last_cpu = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+	    ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
@@ -360,10 +364,10 @@ round_(const char *ctl, const char *pack, const char *tmp, uint64_t n,
 		    NULL };
 		rc = timed(ex, &t, &rss);
 		stat(bundle, &sb);
-		printf("%-30s %8" PRIu64 " envelopes in %6.2f s: %8.0f/s, "
-		    "peak RSS %6.1f MiB, bundle %.1f MiB%s\n", "export", n, t,
-		    n / t, rss / 1024.0, sb.st_size / 1048576.0,
-		    rc == 0 ? "" : " (FAILED)");
+		printf("%-30s %8" PRIu64 " envelopes in %6.2f s: %8.0f/s "
+		    "(CPU %8.0f/s), peak RSS %6.1f MiB, bundle %.1f MiB%s\n",
+		    "export", n, t, n / t, n / last_cpu, rss / 1024.0,
+		    sb.st_size / 1048576.0, rc == 0 ? "" : " (FAILED)");
 	}
 	{
 		const char *const vf[] = { ctl, "verify", "--ledger-key",
@@ -372,15 +376,16 @@ round_(const char *ctl, const char *pack, const char *tmp, uint64_t n,
 		    pub, "--no-reevaluate", bundle, NULL };
 
 		rc = timed(vn, &t, &rss);
-		printf("%-30s %8" PRIu64 " envelopes in %6.2f s: %8.0f/s, "
-		    "peak RSS %6.1f MiB%s\n", "verify (proofs, signatures)", n,
-		    t, n / t, rss / 1024.0, rc == 0 ? "" : " (NOT VERIFIED)");
+		printf("%-30s %8" PRIu64 " envelopes in %6.2f s: %8.0f/s "
+		    "(CPU %8.0f/s), peak RSS %6.1f MiB%s\n",
+		    "verify (proofs, signatures)", n, t, n / t, n / last_cpu,
+		    rss / 1024.0, rc == 0 ? "" : " (NOT VERIFIED)");
 		rc = timed(vf, &t, &rss);
-		printf("%-30s %8" PRIu64 " envelopes in %6.2f s: %8.0f/s, "
-		    "peak RSS %6.1f MiB%s  (target %.0f/s)\n",
-		    "verify (all, results re-judged)", n, t, n / t,
-		    rss / 1024.0, rc == 0 ? "" : " (NOT VERIFIED)",
-		    TARGET_VERIFY);
+		printf("%-30s %8" PRIu64 " envelopes in %6.2f s: %8.0f/s "
+		    "(CPU %8.0f/s), peak RSS %6.1f MiB%s  (target %.0f/s of "
+		    "one core)\n", "verify (all, results re-judged)", n, t,
+		    n / t, n / last_cpu, rss / 1024.0,
+		    rc == 0 ? "" : " (NOT VERIFIED)", TARGET_VERIFY);
 	}
 	free(dir);
 	free(bundle);

@@ -49,6 +49,7 @@ checkpoint() {
 push 1
 run ctl audit start --name "Q4"
 expect_rc 0 "an audit starts"
+sleep 1.1	# periods are by the second: the next push falls after it
 root debian12-drifted
 push 2
 push 3
