@@ -122,6 +122,28 @@ expect_rc 1 "an unknown audit is refused"
 run ctl export -o "$TMP/q.tar.gz"
 expect_rc 2 "export without a period is a usage error"
 
+# The same over the API, for the auditor role.
+AUD=$(ctl token create --role auditor | grep -o 'exh_[A-Za-z0-9_-]*' | head -1)
+api() { # api QUERY TOKEN -> $status, body in $TMP/api.out
+	status=$(curl -s -o "$TMP/api.out" -D "$TMP/api.h" -w '%{http_code}' \
+	    --cacert "$CA" ${2:+-H "Authorization: Bearer $2"} "$URL/v1/export$1")
+}
+api "?from=2000-01-01&to=2100-01-01" "$AUD"
+[[ $status == 200 ]] && grep -qi '^content-type: application/gzip' "$TMP/api.h" &&
+    ok "GET /v1/export gives the auditor a bundle" || not_ok "GET /v1/export: $status $(head -c 300 "$TMP/api.out")"
+run "$CTLB" verify --ledger-key "$KEY" "$TMP/api.out"
+expect_rc 0 "the API's bundle verifies"
+expect_in out "verified: 5 envelopes" "and holds every envelope, the newest signed on the way"
+api "?from=2000-01-01&to=2100-01-01"
+[[ $status == 401 ]] && ok "no token: 401" || not_ok "no token: $status"
+api "?from=2000-01-01" "$AUD"
+[[ $status == 400 ]] && grep -q bad_request "$TMP/api.out" && ok "a half period: 400" || not_ok "half period: $status"
+api "?audit=nope" "$AUD"
+[[ $status == 400 ]] && grep -q 'no audit is named' "$TMP/api.out" && ok "an unknown audit: 400 with the reason" || not_ok "unknown audit: $status $(cat "$TMP/api.out")"
+api "?audit=Q4&bogus=1" "$AUD"
+[[ $status == 400 ]] && ok "an unknown parameter: 400" || not_ok "unknown parameter: $status"
+ls "$DSTATE" | grep -q '^export\.' && not_ok "export files left in the state directory" || ok "no export file left behind"
+
 # Tampering.
 tampered() { # ACTION ARGS... -> verify the result in $out/$rc
 	$TAMPER "$TMP/b1.tar.gz" "$TMP/t.tar.gz" "$@" || not_ok "tamper $*"
