@@ -104,9 +104,10 @@ fail:
 	return NULL;
 }
 
+/* A regular file's header: its data follows. */
 static int
-bundle_put(struct bundle_writer *w, const char *name, const void *data,
-    size_t len, char *err, size_t errlen)
+bundle_header(struct bundle_writer *w, const char *name, size_t len,
+    char *err, size_t errlen)
 {
 	struct archive_entry	*e;
 	int			 rc = 0;
@@ -122,16 +123,28 @@ bundle_put(struct bundle_writer *w, const char *name, const void *data,
 	archive_entry_set_filetype(e, AE_IFREG);
 	archive_entry_set_perm(e, 0644);
 	archive_entry_set_mtime(e, w->mtime, 0);
-	if (archive_write_header(w->a, e) != ARCHIVE_OK ||
-	    (len > 0 && archive_write_data(w->a, data, len) != (la_ssize_t)len)) {
+	if (archive_write_header(w->a, e) != ARCHIVE_OK) {
 		snprintf(err, errlen, "bundle: %s: %s", name,
 		    archive_error_string(w->a));
 		rc = -1;
 	}
 	archive_entry_free(e);
-	if (rc == 0)
-		w->members++;
 	return rc;
+}
+
+static int
+bundle_put(struct bundle_writer *w, const char *name, const void *data,
+    size_t len, char *err, size_t errlen)
+{
+	if (bundle_header(w, name, len, err, errlen) == -1)
+		return -1;
+	if (len > 0 && archive_write_data(w->a, data, len) != (la_ssize_t)len) {
+		snprintf(err, errlen, "bundle: %s: %s", name,
+		    archive_error_string(w->a));
+		return -1;
+	}
+	w->members++;
+	return 0;
 }
 
 int
@@ -161,7 +174,6 @@ int
 bundle_add_listing(struct bundle_writer *w, const char *name,
     unsigned char digest[DIGEST_SHA256_LEN], char *err, size_t errlen)
 {
-	struct archive_entry	*e;
 	EVP_MD_CTX		*md;
 	char			 buf[65536];
 	size_t			 n;
@@ -173,20 +185,11 @@ bundle_add_listing(struct bundle_writer *w, const char *name,
 		snprintf(err, errlen, "bundle: listing: %s", strerror(errno));
 		return -1;
 	}
-	e = archive_entry_new();
-	archive_entry_set_pathname(e, name);
-	archive_entry_set_size(e, (la_int64_t)size);
-	archive_entry_set_filetype(e, AE_IFREG);
-	archive_entry_set_perm(e, 0644);
-	archive_entry_set_mtime(e, w->mtime, 0);
 	md = EVP_MD_CTX_new();
 	if (md == NULL || EVP_DigestInit_ex(md, digest_sha256_md(), NULL) != 1)
 		goto out;
-	if (archive_write_header(w->a, e) != ARCHIVE_OK) {
-		snprintf(err, errlen, "bundle: %s: %s", name,
-		    archive_error_string(w->a));
+	if (bundle_header(w, name, (size_t)size, err, errlen) == -1)
 		goto out;
-	}
 	while ((n = fread(buf, 1, sizeof(buf), w->listing)) > 0) {
 		if (archive_write_data(w->a, buf, n) != (la_ssize_t)n) {
 			snprintf(err, errlen, "bundle: %s: %s", name,
@@ -206,7 +209,6 @@ out:
 	if (rc == -1 && err[0] == '\0')
 		snprintf(err, errlen, "bundle: %s: digest failed", name);
 	EVP_MD_CTX_free(md);
-	archive_entry_free(e);
 	return rc;
 }
 

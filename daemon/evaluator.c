@@ -237,26 +237,9 @@ evaluator_free(struct evaluator *ev)
 int
 evaluator_set_rules(struct evaluator *ev, struct ruleset *set)
 {
-	struct store_pack	*packs;
-	struct rule_pack_info	 pi;
 	struct rules_ref	*r;
-	size_t			 i, n;
-	enum store_status	 rc;
 
-	n = ruleset_pack_count(set);
-	packs = xcalloc(n ? n : 1, sizeof(*packs));
-	for (i = 0; i < n; i++) {
-		ruleset_pack(set, i, &pi);
-		packs[i].digest = pi.digest;
-		packs[i].name = pi.name;
-		packs[i].version = pi.version;
-		packs[i].body = pi.body;
-		packs[i].len = pi.body_len;
-	}
-	rc = store_ruleset_add(ev->store, ruleset_digest(set), packs, n,
-	    time(NULL));
-	free(packs);
-	if (rc != STORE_OK)
+	if (ruleset_record(ev->store, set, time(NULL)) != STORE_OK)
 		return -1;
 	r = xcalloc(1, sizeof(*r));
 	r->set = set;
@@ -264,7 +247,8 @@ evaluator_set_rules(struct evaluator *ev, struct ruleset *set)
 	rules_unref(ev->rules);
 	ev->rules = r;
 	log_info("rules: %zu rule(s) from %zu pack(s), rule set %.19s",
-	    ruleset_rule_count(set), n, ruleset_digest(set));
+	    ruleset_rule_count(set), ruleset_pack_count(set),
+	    ruleset_digest(set));
 	if (ev->drift != NULL)
 		evaluator_tell_drift(ev);
 	/* What these rules have not judged yet. */

@@ -49,14 +49,6 @@ struct exp {
 };
 
 static void
-set_time(struct json_object *o, const char *key, time_t t)
-{
-	char	buf[TIMEFMT_RFC3339_LEN];
-
-	jsonutil_set_string(o, key, timefmt_rfc3339(t, buf, sizeof(buf)));
-}
-
-static void
 set_hash(struct json_object *o, const char *key, const unsigned char *h)
 {
 	char	*b64 = base64_encode(h, MERKLE_HASH_LEN, BASE64_STD);
@@ -165,8 +157,8 @@ exp_meta(struct exp *e, const struct store_period_row *r,
 	jsonutil_set_int64(m, "evidence_id", r->evidence_id);
 	jsonutil_set_string(m, "agent_id", e->agent);
 	jsonutil_set_int64(m, "seq", r->seq);
-	set_time(m, "received_at", r->received_at);
-	set_time(m, "collected_at", r->collected_at);
+	jsonutil_set_time(m, "received_at", r->received_at);
+	jsonutil_set_time(m, "collected_at", r->collected_at);
 	jsonutil_set_string(m, "digest", r->digest);
 	jsonutil_set_int64(m, "leaf_index", r->leaf_index);
 	jsonutil_set_int64(m, "tree_size", (int64_t)e->cp.size);
@@ -184,7 +176,7 @@ exp_meta(struct exp *e, const struct store_period_row *r,
 		o = json_object_new_object();
 		jsonutil_set_string(o, "ruleset", ev[i].ruleset);
 		jsonutil_set_string(o, "results", ev[i].results);
-		set_time(o, "evaluated_at", ev[i].evaluated_at);
+		jsonutil_set_time(o, "evaluated_at", ev[i].evaluated_at);
 		c = json_object_new_object();
 		for (k = 0; k < STORE_NCOUNTS; k++)
 			jsonutil_set_int64(c, counts[k], ev[i].counts[k]);
@@ -271,12 +263,12 @@ exp_agent_json(const struct store_agent *a)
 	jsonutil_set_string(o, "machine_id", a->machine_id);
 	jsonutil_set_string(o, "keyid", a->keyid);
 	jsonutil_set_string(o, "public_key", a->pubkey_pem);
-	set_time(o, "enrolled_at", a->enrolled_at);
+	jsonutil_set_time(o, "enrolled_at", a->enrolled_at);
 	jsonutil_set_string(o, "enrollment_token", a->token_id);
 	if (a->revoked_at != 0)
-		set_time(o, "revoked_at", a->revoked_at);
+		jsonutil_set_time(o, "revoked_at", a->revoked_at);
 	if (a->cert_not_after != 0)
-		set_time(o, "certificate_not_after", a->cert_not_after);
+		jsonutil_set_time(o, "certificate_not_after", a->cert_not_after);
 	return o;
 }
 
@@ -458,7 +450,7 @@ exp_records(struct exp *e)
 				continue;
 			o = json_object_new_object();
 			jsonutil_set_int64(o, "id", se[i].id);
-			set_time(o, "at", se[i].at);
+			jsonutil_set_time(o, "at", se[i].at);
 			jsonutil_set_string(o, "agent_id", se[i].agent_id);
 			jsonutil_set_string(o, "kind", se[i].kind);
 			jsonutil_set_string(o, "peer", se[i].peer);
@@ -587,14 +579,14 @@ exp_manifest(struct exp *e, const char *origin, EVP_PKEY *key,
 	char			 hex[2 * DIGEST_SHA256_LEN + 1];
 
 	jsonutil_set_string(m, "format", BUNDLE_FORMAT);
-	set_time(m, "created_at", timefmt_now());
+	jsonutil_set_time(m, "created_at", timefmt_now());
 	jsonutil_set_string(m, "created_by", req->by);
 	o = json_object_new_object();
 	if (req->audit != NULL)
 		jsonutil_set_string(o, "audit", req->audit);
 	else {
-		set_time(o, "from", req->from);
-		set_time(o, "to", req->to);
+		jsonutil_set_time(o, "from", req->from);
+		jsonutil_set_time(o, "to", req->to);
 	}
 	if (req->hosts != NULL && req->hosts->n > 0)
 		jsonutil_set(o, "hosts", strv_json(req->hosts));
@@ -602,8 +594,8 @@ exp_manifest(struct exp *e, const char *origin, EVP_PKEY *key,
 		jsonutil_set(o, "controls", strv_json(req->controls));
 	jsonutil_set(m, "request", o);
 	o = json_object_new_object();
-	set_time(o, "from", e->stats->from);
-	set_time(o, "to", e->stats->to);
+	jsonutil_set_time(o, "from", e->stats->from);
+	jsonutil_set_time(o, "to", e->stats->to);
 	jsonutil_set(m, "period", o);
 	o = json_object_new_object();
 	jsonutil_set_string(o, "origin", origin);

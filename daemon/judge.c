@@ -94,3 +94,26 @@ judgement_clear(struct judgement *j)
 	free(j->text);
 	memset(j, 0, sizeof(*j));
 }
+
+enum store_status
+ruleset_record(struct store *st, const struct ruleset *set, time_t now)
+{
+	struct store_pack	*packs;
+	struct rule_pack_info	 pi;
+	enum store_status	 rc;
+	size_t			 i, n;
+
+	n = ruleset_pack_count(set);
+	packs = xcalloc(n ? n : 1, sizeof(*packs));
+	for (i = 0; i < n; i++) {
+		ruleset_pack(set, i, &pi);
+		packs[i].digest = pi.digest;
+		packs[i].name = pi.name;
+		packs[i].version = pi.version;
+		packs[i].body = pi.body;
+		packs[i].len = pi.body_len;
+	}
+	rc = store_ruleset_add(st, ruleset_digest(set), packs, n, now);
+	free(packs);
+	return rc;
+}

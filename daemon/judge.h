@@ -31,4 +31,9 @@ void	judge_doc(const struct ruleset *, struct json_object *doc,
 	    struct judgement *);
 void	judgement_clear(struct judgement *);
 
+/* Record the rule set and its packs in the store (once per digest), so
+ * that every result can be traced to the rules behind it. */
+enum store_status ruleset_record(struct store *, const struct ruleset *,
+	    time_t now);
+
 #endif

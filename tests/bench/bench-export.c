@@ -114,8 +114,6 @@ fill(const char *dir, const char *pack, uint64_t n, unsigned nagents)
 	struct section_src	*s = NULL;
 	struct store		*st;
 	struct ruleset		*rs;
-	struct store_pack	*packs;
-	struct rule_pack_info	 pi;
 	struct judgement	 j;
 	struct store_doc	 sd;
 	struct store_section	*ss;
@@ -123,7 +121,7 @@ fill(const char *dir, const char *pack, uint64_t n, unsigned nagents)
 	struct store_checkpoint	 sc;
 	EVP_PKEY		*lkey, *akey;
 	char			*root, *path, err[256], when[32], *pl, *env;
-	size_t			 ns = 0, i, np;
+	size_t			 ns = 0, i;
 	uint64_t		 per, done = 0, size;
 	unsigned		 a;
 	double			 t0 = now_s();
@@ -185,18 +183,7 @@ fill(const char *dir, const char *pack, uint64_t n, unsigned nagents)
 	free(path);
 	if (rs == NULL)
 		return -1;
-	np = ruleset_pack_count(rs);
-	packs = xcalloc(np, sizeof(*packs));
-	for (i = 0; i < np; i++) {
-		ruleset_pack(rs, i, &pi);
-		packs[i].digest = pi.digest;
-		packs[i].name = pi.name;
-		packs[i].version = pi.version;
-		packs[i].body = pi.body;
-		packs[i].len = pi.body_len;
-	}
-	store_ruleset_add(st, ruleset_digest(rs), packs, np, time(NULL));
-	free(packs);
+	ruleset_record(st, rs, time(NULL));
 
 	/* One time for every document: the age rules judge alike, so one
 	 * judgement per agent and form serves all of its documents. */

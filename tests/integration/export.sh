@@ -8,9 +8,7 @@
 # checkpoint, a foreign ledger key) fails with its own message.
 . "$top_srcdir/tests/integration/lib.sh"
 
-AGENT=$top_builddir/exhibit-agent
 CTLB=$top_builddir/exhibitctl
-FIX=$top_srcdir/tests/fixtures
 TAMPER="python3 $top_srcdir/tests/tools/tamper-bundle.py"
 
 daemon_setup "$TMP" "\n[ledger]\ncheckpoint_interval = 1h\n" || exit 1
@@ -20,20 +18,8 @@ ctl() { "$CTLB" -f "$DCONF" "$@"; }
 ADMIN=$(grep -o 'exh_[A-Za-z0-9_-]*' "$TMP/init.out" | head -1)
 KEY=$DSTATE/ledger.pub
 
-root() {
-	rm -rf "$TMP/root"
-	cp -a "$FIX/$1" "$TMP/root"
-	cp "$FIX/debian12-hardened/etc/hostname" \
-	    "$FIX/debian12-hardened/etc/machine-id" "$TMP/root/etc/"
-}
 root debian12-hardened
-printf '[agent]\nroot = %s\nstate_dir = %s\nlog = stderr\n' "$TMP/root" \
-    "$TMP/a" >"$TMP/a.conf"
-ag() { "$AGENT" -f "$TMP/a.conf" "$@"; }
-enroll_token 1 >"$TMP/tok"
-run ag enroll --server "$URL" --token-file "$TMP/tok" --ca-file "$CA"
-expect_rc 0 "the agent enrolls"
-A=$(ag status --json | grep -o '"agent_id": *"ag_[a-z0-9]*"' | cut -d'"' -f4)
+agent_enroll
 judged() { sql "SELECT count(*) FROM evaluations"; }
 push() {
 	local i
