@@ -33,6 +33,16 @@ check() {
 }
 # as_exhibit CMD...: run as the daemon's user, as its unit does.
 as_exhibit() { setpriv --reuid=exhibit --regid=exhibit --init-groups -- "$@"; }
+# installed_running: pids running the installed programs (by their
+# executable: test daemons of a build tree may run beside this check).
+installed_running() {
+	local p
+	for p in /proc/[0-9]*; do
+		case $(readlink "$p/exe" 2>/dev/null) in
+		/usr/sbin/exhibitd* | /usr/sbin/exhibit-agent*) echo "${p#/proc/}" ;;
+		esac
+	done
+}
 # mode PATH: "owner:group octal-mode".
 mode() { stat -c '%U:%G %a' "$1"; }
 
@@ -112,8 +122,8 @@ check "exhibit-agent's postinst: no start, only try-restart" \
 # Nor is it stopped before an upgrade (and then left stopped).
 check "exhibit-agent has no preinst stopping it" \
     bash -c "! dpkg-query --control-show exhibit-agent preinst 2>/dev/null | grep -q 'deb-systemd-invoke stop'"
-check "no exhibit-agent or exhibitd process is running" \
-    bash -c '! pgrep -x exhibit-agent && ! pgrep -x exhibitd'
+check "no installed exhibit-agent or exhibitd is running" \
+    test -z "$(installed_running)"
 if [[ -d /run/systemd/system ]]; then
 	check "systemctl: exhibit-agent.service is not active" \
 	    bash -c '! systemctl --quiet is-active exhibit-agent.service'
