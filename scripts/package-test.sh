@@ -50,7 +50,7 @@ cleanup() {
 	local rc=$?
 	# A failed check leaves nothing installed behind it.
 	if ((installed)); then
-		apt-get purge -y -q "${pkgs[@]}" >/dev/null 2>&1 || rc=1
+		apt-get purge -y -q -o DPkg::Lock::Timeout=600 "${pkgs[@]}" >/dev/null 2>&1 || rc=1
 		rm -rf /var/lib/exhibit /var/lib/exhibit-agent
 	fi
 	rm -rf "$tmp"
@@ -66,15 +66,17 @@ mkdir "$build/packages"
 mv "$tmp"/*.deb "$build/packages/"
 ls -l "$build/packages"
 
+# DPkg::Lock::Timeout: wait for another apt (a shared machine) rather
+# than fail at once.
 export DEBIAN_FRONTEND=noninteractive
 installed=1
-apt-get install -y -q --no-install-recommends \
+apt-get install -y -q --no-install-recommends -o DPkg::Lock::Timeout=600 \
 	"$build/packages/exhibitd_${debver}_"*.deb \
 	"$build/packages/exhibit-agent_${debver}_"*.deb
 bash "$src/tests/package/check-installed.sh" "$version" \
 	"$build/tests/tools/freeport"
 
-apt-get purge -y -q "${pkgs[@]}"
+apt-get purge -y -q -o DPkg::Lock::Timeout=600 "${pkgs[@]}"
 installed=0
 bash "$src/tests/package/check-purged.sh"
 # What purge keeps on purpose (see debian/*.postrm), removed now that
