@@ -9,6 +9,8 @@ pkgs=(
 	build-essential autoconf automake pkg-config
 	libevent-dev libssl-dev libjson-c-dev libcurl4-openssl-dev
 	libsqlite3-dev libpq-dev libcmocka-dev
+	# libarchive writes and reads the auditors' export bundles (tar.gz)
+	libarchive-dev
 	# clang for the second compiler, libFuzzer and its sanitizer runtimes
 	clang libclang-rt-14-dev
 	# command-line tools the tests drive: openssl (cross-checks), sqlite3
