@@ -19,6 +19,11 @@ pkgs=(
 	# check the units offline: systemd need not be running.  procps has
 	# /bin/kill, which exhibitd.service's ExecReload= names.
 	systemd procps
+	# the Debian packages (debian/, test-suite stage 4): dpkg-buildpackage
+	# comes with dpkg-dev (build-essential); debhelper 13 brings
+	# dh-autoreconf.  systemd above has systemd-sysusers, which
+	# exhibitd's postinst runs.
+	debhelper
 )
 
 missing=()
