@@ -513,11 +513,32 @@ md_evidence(FILE *out, const struct row *r, const char *label, int base)
 	free(s);
 }
 
-/* Whether two evidence ids name the same document (NULL: none). */
-static int
-same(const char *a, const char *b)
+/* The results shown, each document once: start, first failure, end. */
+static void
+md_results(FILE *out, const struct row *r)
 {
-	return a == NULL || (b != NULL && strcmp(a, b) == 0);
+	static const struct {
+		const char	*label;
+		int		 base;
+	} shown[] = {
+		{ "start", F_START_ID },
+		{ "first failure", F_FAIL_ID },
+		{ "end", F_END_ID },
+	};
+	const char	*prev = NULL;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(shown) / sizeof(shown[0]); i++) {
+		if (r->f[shown[i].base] == NULL || (prev != NULL &&
+		    strcmp(prev, r->f[shown[i].base]) == 0))
+			continue;
+		if (prev != NULL)
+			fputs("<br>", out);
+		md_evidence(out, r, shown[i].label, shown[i].base);
+		prev = r->f[shown[i].base];
+	}
+	if (prev == NULL)
+		md_escape(out, "no evidence judged by this rule in the period");
 }
 
 static void
@@ -542,17 +563,7 @@ md_row(FILE *out, const struct row *r)
 	} else
 		md_cell(out, NULL);
 	putc(' ', out);
-	if (r->f[F_START_ID] == NULL)
-		md_escape(out, "no evidence judged by this rule in the period");
-	md_evidence(out, r, "start", F_START_ID);
-	if (!same(r->f[F_FAIL_ID], r->f[F_START_ID])) {
-		fputs("<br>", out);
-		md_evidence(out, r, "first failure", F_FAIL_ID);
-	}
-	if (!same(r->f[F_END_ID], r->f[F_START_ID])) {
-		fputs("<br>", out);
-		md_evidence(out, r, "end", F_END_ID);
-	}
+	md_results(out, r);
 	fputs(" |", out);
 	md_cell(out, r->f[F_DRIFT]);
 	if (r->f[F_WAIVED_AT_END] != NULL &&

@@ -273,17 +273,17 @@ agent_done(struct fieldwork *fw)
 	struct fw_run	*run;
 	unsigned char	 st;
 	time_t		 until;
-	size_t		 r, k;
+	size_t		 r, k, nr = 0;
 	int		 failing;
 
 	if (!rd->in_agent)
 		return;
 	h = &fw->hosts[rd->host];
-	for (r = 0; r < h->ncells; r++) {
-		c = &h->cells[r];
-		if (c->start.result == NULL && c->end.result == NULL &&
-		    c->fail.result == NULL)
-			continue;
+	for (k = 0; k < rd->ndigests; k++)
+		if (rd->digests[k].nstatus > nr)
+			nr = rd->digests[k].nstatus;
+	for (r = 0; r < nr; r++) {
+		c = NULL;
 		failing = 0;
 		for (k = 0; k < rd->nruns; k++) {
 			run = &rd->runs[k];
@@ -291,6 +291,8 @@ agent_done(struct fieldwork *fw)
 			 * nothing either way: no time, no change. */
 			if ((st = status_at(rd, run, r)) == 0)
 				continue;
+			if (c == NULL)
+				c = cell(h, r);
 			c->judged += run->docs;
 			if (st != 1 + RULE_FAIL) {
 				failing = 0;
@@ -307,7 +309,7 @@ agent_done(struct fieldwork *fw)
 				failing = 1;
 			}
 		}
-		if (!failing)
+		if (c != NULL && !failing)
 			c->fail_since = 0;
 	}
 	for (k = 0; k < rd->ndigests; k++) {
@@ -760,7 +762,7 @@ fieldwork_cell(const struct fw_host *h, size_t rule)
 	if (rule >= h->ncells)
 		return NULL;
 	c = &h->cells[rule];
-	return c->start.result != NULL || c->end.result != NULL ? c : NULL;
+	return c->judged > 0 ? c : NULL;
 }
 
 const char *

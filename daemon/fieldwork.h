@@ -95,8 +95,9 @@ int	fieldwork_read(const char *path, struct fieldwork *fw, char *err,
 	    size_t errlen);
 void	fieldwork_free(struct fieldwork *);
 
-/* The cell of a host and rule index; NULL when the host has no result
- * for the rule in the bundle. */
+/* The cell of a host and rule index; NULL when no evidence of the host
+ * in the bundle was judged by the rule.  Its start or end may still lack
+ * a result, when the rule set of that evaluation had no such rule. */
 const struct fw_cell *fieldwork_cell(const struct fw_host *, size_t rule);
 
 /* The status a result names, "-" without one. */
