@@ -29,7 +29,8 @@ html(FILE *out, const char *pre, const char *text, const char *post)
 	fputs(post, out);
 }
 
-/* Text of several lines as a list, one item a line; s is freed. */
+/* Text of several lines as a list, one item a line, in monospace (they
+ * are paths, values and digests); s is freed. */
 static void
 html_lines(FILE *out, char *s, const char *none)
 {
@@ -40,7 +41,7 @@ html_lines(FILE *out, char *s, const char *none)
 		free(s);
 		return;
 	}
-	fputs("<ul class=\"plain\">", out);
+	fputs("<ul class=\"plain mono\">", out);
 	for (line = s; line != NULL; line = next) {
 		if ((next = strchr(line, '\n')) != NULL)
 			*next++ = '\0';
@@ -320,12 +321,22 @@ static void
 html_rule(FILE *out, const struct fieldwork *fw, size_t rule)
 {
 	const struct fw_rule	*r = &fw->rules[rule];
+	const struct fw_cell	*c;
+	const char		*expected = NULL;
 	size_t			 k;
 
 	html(out, "<h3>", r->id, "");
 	html(out, ": ", r->info != NULL ? r->info->title : NULL, "</h3>\n");
 	html(out, "<p class=\"small\">Severity <b>", r->info != NULL ?
-	    r->info->severity : NULL, "</b></p>\n");
+	    r->info->severity : NULL, "</b>");
+	/* The condition as the newest result states it. */
+	for (k = fw->nhosts; k-- > 0; )
+		if ((c = fieldwork_cell(&fw->hosts[k], rule)) != NULL &&
+		    (expected = fwr_str(c->end.result, "expected")) != NULL)
+			break;
+	if (expected != NULL)
+		html(out, " &middot; expected <code>", expected, "</code>");
+	fputs("</p>\n", out);
 	fputs("<table>\n<thead><tr><th style=\"width:11%\">Host</th>"
 	    "<th style=\"width:6%\">Start</th><th style=\"width:6%\">End</th>"
 	    "<th style=\"width:9%\">Time failing</th><th>Evidence</th>"
