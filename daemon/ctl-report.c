@@ -133,7 +133,7 @@ report_free(struct report *r)
 struct report_job {
 	const struct report	*store;		/* or */
 	const struct fieldwork	*bundle;
-	int			 format;	/* enum fw_format */
+	enum fw_format		 format;	/* FW_MD: bundles only */
 };
 
 static int
@@ -187,7 +187,7 @@ report_write(const struct report_job *j, const char *path)
 
 /* The fieldwork report of a bundle: no store is opened. */
 static int
-report_bundle(const char *bundle, int format, const char *path)
+report_bundle(const char *bundle, enum fw_format format, const char *path)
 {
 	struct report_job	 j = { NULL, NULL, format };
 	struct fieldwork	 fw;
@@ -220,7 +220,7 @@ ctl_report(struct ctl *ctl, int argc, char **argv)
 	struct store	*st;
 	const char	*path = NULL;
 	time_t		 at = 0;
-	int		 ch, rc, md = 0, have_at = 0;
+	int		 ch, rc, have_at = 0;
 
 	/* 0, not 1: glibc then starts afresh, and permutes options given
 	 * after the bundle ("report b.tar.gz --format md") to the front. */
@@ -233,7 +233,7 @@ ctl_report(struct ctl *ctl, int argc, char **argv)
 			else if (strcmp(optarg, "csv") == 0)
 				j.format = FW_CSV;
 			else if (strcmp(optarg, "md") == 0)
-				j.format = FW_MD, md = 1;
+				j.format = FW_MD;
 			else {
 				fprintf(stderr, "exhibitctl: --format is html, "
 				    "csv or md\n");
@@ -279,7 +279,7 @@ ctl_report(struct ctl *ctl, int argc, char **argv)
 		fputs(report_usage, stderr);
 		return 2;
 	}
-	if (md) {
+	if (j.format == FW_MD) {
 		fprintf(stderr, "exhibitctl: --format md is for a bundle's "
 		    "report (exhibitctl report BUNDLE --format md)\n");
 		return 2;
