@@ -108,7 +108,7 @@ static void
 html_head(FILE *out, const struct fieldwork *fw, time_t now)
 {
 	struct json_object	*ledger = NULL;
-	char			 t[TIMEFMT_RFC3339_LEN];
+	char			 t[TIMEFMT_RFC3339_LEN], *uncited;
 	int64_t			 size = 0;
 
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
@@ -140,6 +140,11 @@ html_head(FILE *out, const struct fieldwork *fw, time_t now)
 	html(out, "<code>", fwr_str(ledger, "root"), "</code>");
 	html(out, " (origin <code>", fwr_str(ledger, "origin"),
 	    "</code>)</dd>\n");
+	if ((uncited = fwr_uncited(fw)) != NULL) {
+		html(out, "<dt>Asked for, but cited by no bundled rule</dt><dd>",
+		    uncited, "</dd>\n");
+		free(uncited);
+	}
 	html(out, "<dt>Generated</dt><dd>", fwr_time(now, t, sizeof(t)),
 	    " by exhibitctl report (Exhibit " PACKAGE_VERSION ")</dd>\n"
 	    "</dl>\n");

@@ -227,6 +227,37 @@ fwr_request(const struct fieldwork *fw)
 	return text_close(&t);
 }
 
+char *
+fwr_uncited(const struct fieldwork *fw)
+{
+	struct json_object	*req, *asked;
+	struct fw_control	*ctl;
+	struct text		 t;
+	const char		*id;
+	size_t			 n, i, j;
+
+	if (jsonutil_get_object(fw->manifest, "request", &req) == -1 ||
+	    jsonutil_get_array(req, "controls", &asked) == -1)
+		return NULL;
+	n = fieldwork_controls(fw, &ctl);
+	text_open(&t);
+	for (i = 0; i < json_object_array_length(asked); i++) {
+		id = json_object_get_string(json_object_array_get_idx(asked,
+		    i));
+		for (j = 0; j < n && strcmp(ctl[j].control->id, id) != 0; j++)
+			;
+		if (j == n)
+			fprintf(t.f, "%s%s", ftell(t.f) > 0 ? ", " : "", id);
+	}
+	fieldwork_controls_free(ctl, n);
+	text_close(&t);
+	if (t.len == 0) {
+		free(t.buf);
+		return NULL;
+	}
+	return t.buf;
+}
+
 const char *
 fwr_control_state(const struct fw_host *h, const struct fw_control *c,
     int end)
@@ -603,7 +634,14 @@ md_head(FILE *out, const struct fieldwork *fw, time_t now)
 	md_escape(out, fwr_str(ledger, "root"));
 	fputs(" (origin ", out);
 	md_escape(out, fwr_str(ledger, "origin"));
-	fputs(")\n- **Generated:** ", out);
+	fputs(")\n", out);
+	if ((s = fwr_uncited(fw)) != NULL) {
+		fputs("- **Asked for, but cited by no bundled rule:** ", out);
+		md_escape(out, s);
+		fputs("\n", out);
+		free(s);
+	}
+	fputs("- **Generated:** ", out);
 	md_escape(out, fwr_time(now, t, sizeof(t)));
 	fputs(" by exhibitctl report (Exhibit " PACKAGE_VERSION ")\n\n", out);
 	fputs("> **Not verified here.** ", out);

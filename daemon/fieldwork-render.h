@@ -42,6 +42,10 @@ char	*fwr_waiver(struct json_object *);
 /* What was asked: "audit NAME" or "from T to T", hosts and controls. */
 char	*fwr_request(const struct fieldwork *);
 
+/* The controls the manifest's request names that no bundled rule
+ * cites, joined by ", "; NULL when there are none. */
+char	*fwr_uncited(const struct fieldwork *);
+
 /* How a host stands on a control at the start (end 0) or the end:
  * "failing" when a rule fails, else "passing" when one passes, else
  * "not_evidenced" (errors, not applicable), "no_evidence" without any

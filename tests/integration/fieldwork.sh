@@ -62,7 +62,7 @@ push 4
 curl -sf -X POST --cacert "$CA" -H "Authorization: Bearer $ADMIN" \
     "$URL/v1/ledger/checkpoint" >/dev/null || not_ok "a fresh checkpoint"
 run ctl export --from 2000-01-01 --to 2100-01-01 --control A.8.5 \
-    --control A.8.20 --control A.8.9 -o "$TMP/b.tar.gz"
+    --control A.8.20 --control A.8.9 --control A.5.1 -o "$TMP/b.tar.gz"
 expect_rc 0 "exhibitctl export"
 run ctl export --from 2000-01-01 --to 2100-01-01 -o "$TMP/all.tar.gz"
 expect_rc 0 "exhibitctl export, every control"
@@ -156,6 +156,7 @@ n=$(grep -c '^| LNX-' "$TMP/r.md")
 bad=$(grep '^| LNX-' "$TMP/r.md" | awk -F' [|] ' '{ gsub(/\\\|/, ""); n = gsub(/ \| /, "&") } n != 7' | head -1)
 [[ -z $bad ]] && ok "every result row has eight cells ('|' inside escaped)" || not_ok "a row with another cell count: ${bad:0:200}"
 expect_in out "**Ledger checkpoint:** size 4" "the checkpoint's size"
+expect_in out "**Asked for, but cited by no bundled rule:** A.5.1" "a control asked for that no rule cites is named"
 root=$(python3 -c "import json; print(json.load(open('$TMP/x/manifest.json'))['ledger']['root'])")
 expect_in out "$root" "the checkpoint's root"
 expect_in out "**Not verified here.**" "the report says it did not verify"

@@ -126,7 +126,8 @@ write_bundle(struct fixture *f, const char *skip, const char *bad)
 	    "\"resolved_at\":\"2026-09-21T14:17:00Z\",\"resolution\":\"back\"}\n";
 	texts[8] = "{\"format\":\"exhibit-bundle/1\",\"created_at\":"
 	    "\"2026-10-01T00:00:00Z\",\"created_by\":\"auditor\",\"request\":"
-	    "{\"audit\":\"Q3\",\"controls\":[\"A.8.5\",\"A.8.20\"]},\"period\":"
+	    "{\"audit\":\"Q3\",\"controls\":[\"A.8.5\",\"A.8.20\","
+	    "\"A.5.1\"]},\"period\":"
 	    "{\"from\":\"2026-09-01T00:00:00Z\",\"to\":\"2026-10-01T00:00:00Z\"},"
 	    "\"ledger\":{\"origin\":\"o\",\"checkpoint_size\":6,\"root\":\"R=\"}}";
 
@@ -273,7 +274,8 @@ test_html(void **state)
 	assert_non_null(strstr(s, "failing since 2026-09-21T14:21:40Z"));
 	assert_non_null(strstr(s, "CHG-1"));
 	assert_non_null(strstr(s, "risk | accepted\nby board"));
-	assert_non_null(strstr(s, "audit Q3; controls A.8.5, A.8.20"));
+	assert_non_null(strstr(s, "audit Q3; controls A.8.5, A.8.20, A.5.1"));
+	assert_non_null(strstr(s, "cited by no bundled rule</dt><dd>A.5.1<"));
 	free(s);
 }
 
