@@ -176,6 +176,7 @@ fi
 grep -q "default-src 'none'" "$TMP/r.html" && ok "a Content-Security-Policy forbids loading" || not_ok "no CSP"
 # Chromium in a process group of its own, with a profile of its own, so
 # that whatever it leaves behind is found and ended.
+command -v chromium >/dev/null || not_ok "chromium is not installed: run scripts/install-deps.sh"
 U=$TMP/chromium-profile
 mkdir -p "$U"
 setsid timeout -k 5 60 chromium --headless --no-sandbox --disable-gpu \
@@ -186,9 +187,12 @@ wait "$CPID"
 crc=$?
 [[ $crc -eq 0 && -s $TMP/dom.html ]] && ok "headless Chromium renders the report" ||
     not_ok "chromium: exit $crc: $(tail -3 "$TMP/chromium.err")"
-for ((i = 0; i < 50; i++)); do pgrep -g "$CPID" >/dev/null || break; sleep 0.1; done
-if pgrep -g "$CPID" >/dev/null; then
-	not_ok "chromium left processes behind: $(pgrep -g "$CPID" | tr '\n' ' ')"
+# Its group, and anything else using its profile (should setsid have
+# had to fork): gone within five seconds.
+left() { pgrep -g "$CPID"; pgrep -f -- "--user-data-dir=$U"; }
+for ((i = 0; i < 50; i++)); do [[ -z $(left) ]] && break; sleep 0.1; done
+if [[ -n $(left) ]]; then
+	not_ok "chromium left processes behind: $(left | tr '\n' ' ')"
 	kill -9 -- "-$CPID" 2>/dev/null
 else
 	ok "chromium left no process behind"
