@@ -15,6 +15,8 @@ pkgs=(
 	clang libclang-rt-14-dev
 	# command-line tools the tests drive: openssl (cross-checks), sqlite3
 	openssl sqlite3 valgrind curl
+	# headless Chromium renders the fieldwork report's HTML in its test
+	chromium
 	# systemd-analyze (verify, security --offline) and systemd-sysusers
 	# check the units offline: systemd need not be running.  procps has
 	# /bin/kill, which exhibitd.service's ExecReload= names.
