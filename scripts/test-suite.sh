@@ -19,13 +19,13 @@
 #      asserted)
 #
 # Builds go to _build/ under the source tree; FUZZ_SECONDS
-# sets how long each fuzzer runs (default 10).
+# sets how long each fuzzer runs (default 6).
 set -euo pipefail
 
 src=$(cd "$(dirname "$0")/.." && pwd)
 cd "$src"
 jobs=${JOBS:-2}
-fuzz_seconds=${FUZZ_SECONDS:-10}
+fuzz_seconds=${FUZZ_SECONDS:-6}
 
 bash scripts/install-deps.sh
 autoreconf -fi
