@@ -13,6 +13,9 @@ pkgs=(
 	clang libclang-rt-14-dev
 	# command-line tools the tests drive: openssl (cross-checks), sqlite3
 	openssl sqlite3 valgrind curl
+	# the PostgreSQL server: the store tests start a throwaway cluster
+	# (tests/pg/pg-cluster.sh) and run against it as well
+	postgresql
 	# systemd-analyze (verify, security --offline) and systemd-sysusers
 	# check the units offline: systemd need not be running.  procps has
 	# /bin/kill, which exhibitd.service's ExecReload= names.
