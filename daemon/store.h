@@ -1,8 +1,9 @@
 /*
- * The one interface to storage.  SQLite (store-sqlite.c) is the embedded
- * default; PostgreSQL joins later behind the same functions.  Every
- * function returns STORE_OK or a status; a status other than STORE_OK
- * leaves stored state unchanged.
+ * The one interface to storage.  SQLite (store-sqlite*.c) is the
+ * embedded default; PostgreSQL (store-pg*.c) serves several exhibitd
+ * instances sharing one database.  store.c forwards each function to the
+ * backend a store was opened with.  Every function returns STORE_OK or a
+ * status; a status other than STORE_OK leaves stored state unchanged.
  */
 #ifndef EXHIBIT_STORE_H
 #define EXHIBIT_STORE_H
@@ -31,7 +32,23 @@ const char	*store_status_str(enum store_status);
 
 struct store;
 
-/* Open (creating and migrating as needed) the store in state_dir. */
+enum store_backend {
+	STORE_SQLITE,		/* exhibit.db in the state directory */
+	STORE_POSTGRESQL,	/* a libpq connection string */
+};
+const char	*store_backend_str(enum store_backend);
+int		 store_backend_parse(const char *, enum store_backend *);
+
+struct store_conf {
+	enum store_backend	 backend;
+	const char		*state_dir;	/* SQLite */
+	const char		*connection;	/* PostgreSQL */
+};
+
+/* Open (creating and migrating as needed) the store conf names. */
+struct store	*store_open_conf(const struct store_conf *, char *err,
+		    size_t errlen);
+/* The SQLite store in state_dir. */
 struct store	*store_open(const char *state_dir, char *err, size_t errlen);
 void		 store_close(struct store *);
 

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "store.h"
-#include "store-sqlite-int.h"
+#include "test-store-lib.h"
 #include "tmpdir.h"
 #include "xmalloc.h"
 
@@ -30,13 +30,14 @@ setup(void **state)
 	strcpy(dir, "/tmp/test-alerts-store.XXXXXX");
 	if (mkdtemp(dir) == NULL)
 		return -1;
-	if ((st = store_open(dir, err, sizeof(err))) == NULL)
+	if ((st = test_store_open(dir, err, sizeof(err))) == NULL)
 		return -1;
-	if (store_exec(st, "INSERT INTO drift (id, agent_id, kind, subject, "
+	/* Ids 1, 2 and 3, in a fresh table on either backend. */
+	if (test_store_sql(dir, "INSERT INTO drift (agent_id, kind, subject, "
 	    "state, opened_at, updated_at, audit_id, evidence_id, detail) "
-	    "VALUES (1, 'ag_a', 'rule', 'R1', 'open', 100, 100, 0, 0, '{}'), "
-	    "(2, 'ag_a', 'rule', 'R2', 'open', 100, 100, 0, 0, '{}'), "
-	    "(3, 'ag_b', 'rule', 'R1', 'open', 100, 100, 0, 0, '{}')") == -1)
+	    "VALUES ('ag_a', 'rule', 'R1', 'open', 100, 100, 0, 0, '{}'), "
+	    "('ag_a', 'rule', 'R2', 'open', 100, 100, 0, 0, '{}'), "
+	    "('ag_b', 'rule', 'R1', 'open', 100, 100, 0, 0, '{}')") == -1)
 		return -1;
 	*state = st;
 	return 0;
@@ -235,7 +236,7 @@ test_survives_reopen(void **state)
 
 	assert_int_equal(add(st, 2, "opened", "webhook", 100, NULL), STORE_OK);
 	store_close(st);
-	st = store_open(dir, err, sizeof(err));
+	st = test_store_open(dir, err, sizeof(err));
 	*state = st;
 	assert_non_null(st);
 	assert_int_equal(store_alert_due(st, 100, 0, &v, &n), STORE_OK);

@@ -14,9 +14,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <sqlite3.h>
 
 #include "store.h"
+#include "test-store-lib.h"
 #include "token.h"
 #include "tmpdir.h"
 #include "xmalloc.h"
@@ -31,7 +31,7 @@ setup(void **state)
 	strcpy(dir, "/tmp/test-store.XXXXXX");
 	if (mkdtemp(dir) == NULL)
 		return -1;
-	*state = store_open(dir, err, sizeof(err));
+	*state = test_store_open(dir, err, sizeof(err));
 	return *state == NULL ? -1 : 0;
 }
 
@@ -200,15 +200,14 @@ test_persistence_and_versions(void **state)
 	struct store		*st = *state, *again;
 	struct store_token	 t, *v;
 	unsigned char		 hash[STORE_HASH_LEN];
-	sqlite3			*db;
-	char			*path, err[256], *s;
+	char			 err[256], *s;
 	size_t			 n;
 
 	s = token_generate(hash);
 	t = new_token(ROLE_SECURITY, -1, 0);
 	assert_int_equal(store_token_add(st, &t, hash), STORE_OK);
 	store_close(st);
-	again = store_open(dir, err, sizeof(err));
+	again = test_store_open(dir, err, sizeof(err));
 	assert_non_null(again);
 	assert_int_equal(store_token_list(again, &v, &n), STORE_OK);
 	assert_int_equal(n, 1);
@@ -216,17 +215,14 @@ test_persistence_and_versions(void **state)
 	store_close(again);
 
 	/* A database from a newer exhibitd is refused, not downgraded. */
-	path = xasprintf("%s/exhibit.db", dir);
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "UPDATE meta SET value = '999' "
-	    "WHERE key = 'schema_version'", NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
-	assert_null(store_open(dir, err, sizeof(err)));
+	assert_int_equal(test_store_sql(dir, "UPDATE meta SET value = '999' "
+	    "WHERE key = 'schema_version'"), 0);
+	assert_null(test_store_open(dir, err, sizeof(err)));
 	assert_non_null(strstr(err, "newer than this exhibitd"));
-	free(path);
 	free(s);
-	*state = store_open("/nonexistent/dir", err, sizeof(err));
-	assert_null(*state);
+	*state = NULL;
+	/* SQLite's own: a state directory that is not there. */
+	assert_null(store_open("/nonexistent/dir", err, sizeof(err)));
 }
 
 /* Deferred sync: commits append to the log; store_sync() makes them
@@ -246,7 +242,7 @@ test_deferred_sync(void **state)
 	assert_int_equal(store_batch_commit(st), STORE_OK);
 	assert_int_equal(store_sync(st), 0);
 	store_close(st);
-	*state = st = store_open(dir, err, sizeof(err));
+	*state = st = test_store_open(dir, err, sizeof(err));
 	assert_non_null(st);
 	memset(&a, 0, sizeof(a));
 	snprintf(a.id, sizeof(a.id), "ag_x");
