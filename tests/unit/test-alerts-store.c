@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "store.h"
-#include "test-store-lib.h"
+#include "teststore.h"
 #include "tmpdir.h"
 #include "xmalloc.h"
 

@@ -41,7 +41,7 @@
 #include "encode.h"
 #include "jsonutil.h"
 #include "store.h"
-#include "test-store-lib.h"
+#include "teststore.h"
 #include "tmpdir.h"
 #include "xmalloc.h"
 

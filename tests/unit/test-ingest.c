@@ -24,7 +24,7 @@
 #include "ingest.h"
 #include "keys.h"
 #include "store.h"
-#include "test-store-lib.h"
+#include "teststore.h"
 #include "tmpdir.h"
 #include "xmalloc.h"
 

@@ -16,7 +16,7 @@
 
 
 #include "store.h"
-#include "test-store-lib.h"
+#include "teststore.h"
 #include "token.h"
 #include "tmpdir.h"
 #include "xmalloc.h"

@@ -1,5 +1,5 @@
 /*
- * Store tests on either backend (test-store-lib.h).  The PostgreSQL
+ * Store tests on either backend (teststore.h).  The PostgreSQL
  * database is wiped (its public schema dropped) the first time a test
  * directory opens it, so each test starts empty as with SQLite.
  */
@@ -18,7 +18,7 @@
 #include <libpq-fe.h>
 #endif
 
-#include "test-store-lib.h"
+#include "teststore.h"
 #include "xmalloc.h"
 
 static const char *
