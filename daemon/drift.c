@@ -474,6 +474,9 @@ drift_silence(evutil_socket_t fd, short what, void *arg)
  * first seen), so a restart neither misses one nor starts one twice: one
  * due while the daemon was down starts once when it is back.
  */
+static int	drift_audit_start(struct drift *, const char *, const char *,
+		    time_t, int64_t *, int64_t *);
+
 static void
 drift_audit_due(evutil_socket_t fd, short what, void *arg)
 {
@@ -492,7 +495,9 @@ drift_audit_due(evutil_socket_t fd, short what, void *arg)
 		return;
 	timefmt_rfc3339(now, day, sizeof(day));
 	snprintf(name, sizeof(name), "Scheduled audit %.10s", day);
-	(void)drift_audit(dr, name, "schedule", 1, &id, &hosts);
+	/* Another instance sharing the store may be first: it starts the
+	 * audit, this one none. */
+	(void)drift_audit_start(dr, name, "schedule", last, &id, &hosts);
 }
 
 static void
@@ -570,17 +575,39 @@ int
 drift_audit(struct drift *dr, const char *name, const char *by,
     int scheduled, int64_t *audit_id, int64_t *hosts)
 {
+	time_t	last = 0;
+
+	if (scheduled && store_audit_last_scheduled(dr->store, &last) !=
+	    STORE_OK)
+		return -1;
+	return drift_audit_start(dr, name, by, scheduled ? last : -1,
+	    audit_id, hosts);
+}
+
+/* after: -1 for an audit by hand, else the last scheduled audit's start
+ * the caller saw. */
+static int
+drift_audit_start(struct drift *dr, const char *name, const char *by,
+    time_t after, int64_t *audit_id, int64_t *hosts)
+{
 	struct store_audit	 a;
 	int64_t			*resolved;
 	size_t			 n, i;
+	enum store_status	 rc;
 
 	memset(&a, 0, sizeof(a));
 	snprintf(a.name, sizeof(a.name), "%s", name);
 	snprintf(a.started_by, sizeof(a.started_by), "%s", by);
 	a.started_at = timefmt_now();
-	a.scheduled = scheduled;
-	if (store_audit_start(dr->store, &a, &resolved, &n) != STORE_OK)
+	a.scheduled = after != -1;
+	a.scheduled_after = after != -1 ? after : 0;
+	if ((rc = store_audit_start(dr->store, &a, &resolved, &n)) !=
+	    STORE_OK) {
+		if (rc == STORE_EXISTS)
+			log_info("audit \"%s\": started by another instance",
+			    name);
 		return -1;
+	}
 	log_info("audit %lld \"%s\" started by %s: %lld baseline(s) frozen, "
 	    "%zu drift item(s) superseded", (long long)a.id, a.name, by,
 	    (long long)a.hosts, n);

@@ -167,6 +167,9 @@ enum store_status	sqlite_store_ledger_consistency(struct sqlite_store *,
 		    uint64_t from, uint64_t to, unsigned char *proof,
 		    size_t *n);
 uint64_t	sqlite_store_ledger_reads(struct sqlite_store *);
+int	sqlite_store_ledger_signer(struct sqlite_store *);
+enum store_status	sqlite_store_alert_claim(struct sqlite_store *,
+		    int64_t id, time_t now, time_t until);
 enum store_status	sqlite_store_checkpoint_add(struct sqlite_store *,
 		    const struct store_checkpoint *);
 enum store_status	sqlite_store_checkpoint_latest(struct sqlite_store *,
@@ -327,6 +330,9 @@ enum store_status	pg_store_ledger_consistency(struct pg_store *,
 		    uint64_t from, uint64_t to, unsigned char *proof,
 		    size_t *n);
 uint64_t	pg_store_ledger_reads(struct pg_store *);
+int	pg_store_ledger_signer(struct pg_store *);
+enum store_status	pg_store_alert_claim(struct pg_store *,
+		    int64_t id, time_t now, time_t until);
 enum store_status	pg_store_checkpoint_add(struct pg_store *,
 		    const struct store_checkpoint *);
 enum store_status	pg_store_checkpoint_latest(struct pg_store *,

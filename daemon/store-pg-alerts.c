@@ -127,6 +127,32 @@ pg_store_alert_due(struct pg_store *st, time_t now, size_t limit,
 	    "ORDER BY id LIMIT $2::bigint", &p, out, n);
 }
 
+/*
+ * Several instances read the same outbox: the one whose claim moves the
+ * entry's next attempt to its lease sends it.  SKIP LOCKED: an instance
+ * never waits for an entry another is claiming, it leaves it to it.
+ */
+enum store_status
+pg_store_alert_claim(struct pg_store *st, int64_t id, time_t now,
+    time_t until)
+{
+	struct pg_params	p;
+	long long		n;
+
+	pg_p_init(&p);
+	pg_p_int(&p, id);
+	pg_p_int(&p, now);
+	pg_p_int(&p, until);
+	if (pg_atomic_begin(st) == -1)
+		return STORE_ERROR;
+	n = pg_changes(st, "alert_claim", "UPDATE alert_outbox SET "
+	    "next_attempt_at = $3 WHERE id = (SELECT id FROM alert_outbox "
+	    "WHERE id = $1 AND delivered_at = 0 AND next_attempt_at <= $2 "
+	    "FOR UPDATE SKIP LOCKED)", &p);
+	return pg_atomic_end(st, n == 1 ? STORE_OK : n == 0 ?
+	    STORE_NOT_FOUND : STORE_ERROR);
+}
+
 /* One UPDATE of an undelivered entry: STORE_OK, or STORE_NOT_FOUND when
  * there is no such entry or it was delivered already. */
 static enum store_status

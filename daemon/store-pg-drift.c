@@ -26,8 +26,21 @@ pg_audit_start_locked(struct pg_store *st, struct store_audit *a,
 	PGresult		*r;
 	char			*why;
 	long long		 hosts;
+	int64_t			 last;
 	int			 i, n;
 
+	/* Instances sharing the database take turns here: the second to
+	 * see a scheduled audit due finds the first's and starts none. */
+	if (a->scheduled) {
+		if (pg_run(st, "audit_start", "SELECT pg_advisory_xact_lock("
+		    PG_LOCK_AUDIT "), (SELECT coalesce(max(started_at), 0) "
+		    "FROM audits WHERE scheduled = 1)", NULL, &r) != 0)
+			return STORE_ERROR;
+		last = pg_int(r, 0, 1);
+		PQclear(r);
+		if (last > (int64_t)a->scheduled_after)
+			return STORE_EXISTS;
+	}
 	pg_p_init(&p);
 	pg_p_text(&p, a->name);
 	pg_p_int(&p, a->started_at);

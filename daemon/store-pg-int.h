@@ -31,6 +31,12 @@ struct pg_store {
 	int		 signer;	/* holds the checkpoint signer's lock */
 };
 
+/* Advisory lock keys ("exhibit" and a number): migrations, scheduled
+ * audits, the checkpoint signer. */
+#define PG_LOCK_MIGRATE	"7311418441"
+#define PG_LOCK_AUDIT	"7311418442"
+#define PG_LOCK_SIGNER	"7311418443"
+
 #define PG_MAXPARAMS	16
 
 struct pg_params {

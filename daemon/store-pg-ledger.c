@@ -107,6 +107,32 @@ pg_store_ledger_reads(struct pg_store *st)
 	return st->ledger_reads;
 }
 
+/*
+ * One instance signs: the holder of a session advisory lock, taken when
+ * free and held while its connection lasts.  Any instance serves the
+ * newest checkpoint; since all sign sizes of one dense tree, checkpoints
+ * would stay consistent even with two signers (and one per size is
+ * stored: the second gets STORE_EXISTS), but one signer means one
+ * checkpoint per interval, not one per instance.
+ */
+int
+pg_store_ledger_signer(struct pg_store *st)
+{
+	PGresult	*r;
+
+	if (st->signer || st->depth > 0)
+		return st->signer;
+	if (pg_run(st, "ledger_signer", "SELECT pg_try_advisory_lock("
+	    PG_LOCK_SIGNER ")", NULL, &r) != 0)
+		return 0;
+	if (strcmp(PQgetvalue(r, 0, 0), "t") == 0) {
+		st->signer = 1;
+		log_info("ledger: this instance signs the checkpoints");
+	}
+	PQclear(r);
+	return st->signer;
+}
+
 static enum store_status
 pg_ledger_node(struct pg_store *st, unsigned level, uint64_t idx,
     merkle_hash out)

@@ -17,10 +17,6 @@
 #include "store-pg-int.h"
 #include "xmalloc.h"
 
-/* pg_advisory_xact_lock() keys: "exhibit" migrations, and in
- * store-pg-ledger.c the checkpoint signer. */
-#define PG_LOCK_MIGRATE	"7311418441"
-
 static const char *const migrations[] = {
 	/* 1: tokens and agents. */
 	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"

@@ -232,6 +232,18 @@ sqlite_store_alert_next_due(struct sqlite_store *st, time_t *at)
 	return rc == SQLITE_ROW ? STORE_OK : store_fail(st, "alert_next_due");
 }
 
+/* One instance: nothing to claim against. */
+enum store_status
+sqlite_store_alert_claim(struct sqlite_store *st, int64_t id, time_t now,
+    time_t until)
+{
+	(void)st;
+	(void)id;
+	(void)now;
+	(void)until;
+	return STORE_OK;
+}
+
 void
 store_alert_list_free(struct store_alert *a, size_t n)
 {

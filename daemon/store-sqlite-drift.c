@@ -28,6 +28,23 @@ store_audit_start_locked(struct sqlite_store *st, struct store_audit *a,
 	char		*why;
 	int		 rc;
 
+	/* BEGIN IMMEDIATE holds the write lock: no other start between
+	 * this check and the insert. */
+	if (a->scheduled) {
+		if (sqlite3_prepare_v2(st->db, "SELECT coalesce(max(started_at), "
+		    "0) FROM audits WHERE scheduled = 1", -1, &s, NULL) !=
+		    SQLITE_OK)
+			return store_fail(st, "audit_start");
+		rc = sqlite3_step(s);
+		if (rc == SQLITE_ROW && sqlite3_column_int64(s, 0) >
+		    (sqlite3_int64)a->scheduled_after) {
+			sqlite3_finalize(s);
+			return STORE_EXISTS;
+		}
+		sqlite3_finalize(s);
+		if (rc != SQLITE_ROW)
+			return store_fail(st, "audit_start");
+	}
 	if (sqlite3_prepare_v2(st->db, "INSERT INTO audits (name, started_at, "
 	    "started_by, scheduled) VALUES (?, ?, ?, ?)", -1, &s, NULL) !=
 	    SQLITE_OK)

@@ -556,3 +556,15 @@ store_checkpoint_latest(struct store *st, struct store_checkpoint *a1)
 	DISPATCH(st, checkpoint_latest, a1);
 }
 
+
+int
+store_ledger_signer(struct store *st)
+{
+	DISPATCH0(st, ledger_signer);
+}
+
+enum store_status
+store_alert_claim(struct store *st, int64_t id, time_t now, time_t until)
+{
+	DISPATCH(st, alert_claim, id, now, until);
+}
