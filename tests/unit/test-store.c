@@ -227,6 +227,44 @@ test_persistence_and_versions(void **state)
 
 /* Deferred sync: commits append to the log; store_sync() makes them
  * durable and they are there after reopening. */
+/* A scheduled audit starts once: the caller names the last scheduled
+ * one it saw, and a second start from the same view (another instance's)
+ * starts nothing.  Audits by hand always start. */
+static void
+test_scheduled_audit_once(void **state)
+{
+	struct store		*st = *state;
+	struct store_audit	 a;
+	int64_t			*resolved;
+	size_t			 n;
+	time_t			 last;
+
+	memset(&a, 0, sizeof(a));
+	snprintf(a.name, sizeof(a.name), "Scheduled");
+	snprintf(a.started_by, sizeof(a.started_by), "schedule");
+	a.started_at = 1000;
+	a.scheduled = 1;
+	a.scheduled_after = 0;
+	assert_int_equal(store_audit_start(st, &a, &resolved, &n), STORE_OK);
+	free(resolved);
+	a.started_at = 1001;
+	assert_int_equal(store_audit_start(st, &a, &resolved, &n),
+	    STORE_EXISTS);
+	assert_null(resolved);
+	assert_int_equal(store_audit_last_scheduled(st, &last), STORE_OK);
+	assert_int_equal(last, 1000);
+	a.scheduled_after = 1000;
+	a.started_at = 5000;
+	assert_int_equal(store_audit_start(st, &a, &resolved, &n), STORE_OK);
+	free(resolved);
+	a.scheduled = 0;
+	a.scheduled_after = 0;
+	assert_int_equal(store_audit_start(st, &a, &resolved, &n), STORE_OK);
+	free(resolved);
+	assert_int_equal(store_audit_last_scheduled(st, &last), STORE_OK);
+	assert_int_equal(last, 5000);
+}
+
 static void
 test_deferred_sync(void **state)
 {
@@ -267,6 +305,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_token_list, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_agents, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_scheduled_audit_once, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_deferred_sync, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_persistence_and_versions,
