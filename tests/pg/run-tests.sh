@@ -4,8 +4,8 @@
 # through the daemon (ingest, rules and findings, drift, alerts, metrics)
 # against it with make check in BUILD, stop the cluster whatever
 # happens.  One at a time: every test starts from an empty database.
-# About two minutes, for CI; pipeline.sh (90 s) and ledger.sh (50 s)
-# pass too, named as TESTS:
+# About two minutes, for CI; pipeline.sh (90 s), ledger.sh (50 s) and
+# tests/unit/test-alerts (25 s) pass too, named as TESTS:
 #
 #   tests/pg/run-tests.sh BUILD [TESTS...]
 #   tests/pg/run-tests.sh _build/gcc tests/integration/ledger.sh
@@ -15,10 +15,10 @@ build=$(cd "${1:?usage: run-tests.sh BUILD [TESTS...]}" && pwd)
 shift
 here=$(cd "$(dirname "$0")" && pwd)
 tests=${*:-tests/unit/test-store tests/unit/test-alerts-store \
-tests/unit/test-alerts tests/unit/test-ledger-store tests/unit/test-ingest \
+tests/unit/test-ledger-store tests/unit/test-ingest \
 tests/integration/http-ingest.sh tests/integration/rules-api.sh \
 tests/integration/drift.sh tests/integration/alerts.sh \
-tests/integration/metrics.sh}
+tests/integration/metrics.sh tests/integration/multi-instance.sh}
 
 grep -q '^#define HAVE_POSTGRESQL 1' "$build/config.h" ||
     { echo "run-tests: $build was configured without PostgreSQL" >&2; exit 1; }
