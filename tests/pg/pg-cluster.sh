@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL cluster for tests: pg-cluster.sh start DIR prints
 # a libpq connection string; pg-cluster.sh stop DIR stops it and removes
-# DIR.  The cluster listens on 127.0.0.1 only (a free port) and on a unix
+# DIR; pg-cluster.sh restart DIR stops it as a crash would (immediate
+# mode: no shutdown checkpoint, WAL replayed at start) and starts it
+# again on the same port.  The cluster listens on 127.0.0.1 only (a free port) and on a unix
 # socket inside DIR, trusts local connections (nothing else can reach
 # it), and keeps fsync on: the benchmarks measure real durability.
 #
@@ -13,7 +15,7 @@ set -euo pipefail
 bindir=${PG_BINDIR:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}
 [[ -x $bindir/initdb ]] || { echo "pg-cluster: no initdb under ${bindir:-/usr/lib/postgresql/*/bin}" >&2; exit 1; }
 
-usage() { echo "usage: pg-cluster.sh start|stop DIR" >&2; exit 2; }
+usage() { echo "usage: pg-cluster.sh start|stop|restart DIR" >&2; exit 2; }
 (($# == 2)) || usage
 dir=$2
 
@@ -63,8 +65,16 @@ stop() {
 	rm -rf "$dir"
 }
 
+restart() {
+	# pg_ctl keeps the options of the start in postmaster.opts.
+	as_pg "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -m immediate \
+	    -w -t 30 restart >"$dir/pg_ctl.log" 2>&1 ||
+	    { cat "$dir/pg_ctl.log" >&2; exit 1; }
+}
+
 case $1 in
 start) start ;;
+restart) restart ;;
 stop) stop ;;
 *) usage ;;
 esac

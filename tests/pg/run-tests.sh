@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The store's tests on PostgreSQL: start a throwaway cluster, run the
 # store unit tests and the integration tests that exercise the store
-# through the daemon (ingest, rules and findings, drift, alerts, metrics)
-# against it with make check in BUILD, stop the cluster whatever
-# happens.  One at a time: every test starts from an empty database.
+# through the daemon (ingest, rules and findings, drift, alerts, metrics,
+# two instances, a database restart) against it with make check in
+# BUILD, and stop the cluster whatever happens.  One test at a time:
+# each starts from an empty database.
 # About two minutes, for CI; pipeline.sh (90 s), ledger.sh (50 s) and
 # tests/unit/test-alerts (25 s) pass too, named as TESTS:
 #
@@ -18,7 +19,8 @@ tests=${*:-tests/unit/test-store tests/unit/test-alerts-store \
 tests/unit/test-ledger-store tests/unit/test-ingest \
 tests/integration/http-ingest.sh tests/integration/rules-api.sh \
 tests/integration/drift.sh tests/integration/alerts.sh \
-tests/integration/metrics.sh tests/integration/multi-instance.sh}
+tests/integration/metrics.sh tests/integration/multi-instance.sh \
+tests/integration/pg-restart.sh}
 
 grep -q '^#define HAVE_POSTGRESQL 1' "$build/config.h" ||
     { echo "run-tests: $build was configured without PostgreSQL" >&2; exit 1; }
@@ -29,4 +31,6 @@ FREEPORT=$build/tests/tools/freeport
 export FREEPORT
 conn=$("$here/pg-cluster.sh" start "$dir")
 echo "run-tests: PostgreSQL at $conn"
-make -C "$build" -j1 check VERBOSE=1 TESTS="$tests" EXHIBIT_TEST_PG="$conn"
+# pg-restart.sh restarts the cluster in $EXHIBIT_TEST_PG_DIR.
+make -C "$build" -j1 check VERBOSE=1 TESTS="$tests" EXHIBIT_TEST_PG="$conn" \
+    EXHIBIT_TEST_PG_DIR="$dir"
