@@ -122,12 +122,58 @@ status_of(struct json_object *r)
 	    "";
 }
 
+/*
+ * The agent's unresolved items, as "kind subject" keys (NULL: unknown).
+ * Comparing results resolves only what is there: one read instead of a
+ * store call per rule, which with PostgreSQL is a round trip each.
+ */
+static struct json_object *
+drift_unresolved(struct drift *dr, const char *agent)
+{
+	struct store_drift_filter	 f;
+	struct store_drift		*d;
+	struct json_object		*set;
+	size_t				 n, i;
+	char				*k;
+
+	memset(&f, 0, sizeof(f));
+	f.state = "unresolved";
+	f.agent = agent;
+	if (store_drift_list(dr->store, &f, &d, &n) != STORE_OK)
+		return NULL;
+	set = json_object_new_object();
+	for (i = 0; i < n; i++) {
+		k = xasprintf("%s %s", d[i].kind, d[i].subject);
+		json_object_object_add(set, k, NULL);
+		free(k);
+	}
+	store_drift_list_free(d, n);
+	return set;
+}
+
+/* drift_resolve() when set (drift_unresolved()) may hold the item. */
+static void
+drift_resolve_in(struct drift *dr, struct json_object *set, const char *agent,
+    const char *kind, const char *subject, const char *why, time_t now)
+{
+	char	*k;
+	int	 there = 1;
+
+	if (set != NULL) {
+		k = xasprintf("%s %s", kind, subject);
+		there = json_object_object_get_ex(set, k, NULL);
+		free(k);
+	}
+	if (there)
+		drift_resolve(dr, agent, kind, subject, why, now);
+}
+
 static void
 drift_rules_compare(struct drift *dr, const char *agent,
     const struct store_baseline *b, int64_t evidence_id,
     struct json_object *results, time_t now)
 {
-	struct json_object	*base, *basemap, *r, *o, *detail, *v;
+	struct json_object	*base, *basemap, *r, *o, *detail, *v, *open;
 	const char		*id, *was, *is;
 	char			*body, err[128];
 	size_t			 len, i, n;
@@ -141,6 +187,7 @@ drift_rules_compare(struct drift *dr, const char *agent,
 		return;
 	basemap = results_by_rule(base);
 	json_object_put(base);
+	open = drift_unresolved(dr, agent);
 	n = json_object_array_length(results);
 	for (i = 0; i < n; i++) {
 		r = json_object_array_get_idx(results, i);
@@ -150,9 +197,9 @@ drift_rules_compare(struct drift *dr, const char *agent,
 		was = status_of(o);
 		is = status_of(r);
 		if (strcmp(was, is) == 0) {
-			drift_resolve(dr, agent, "rule_regressed", id,
+			drift_resolve_in(dr, open, agent, "rule_regressed", id,
 			    "back to its baseline result", now);
-			drift_resolve(dr, agent, "rule_recovered", id,
+			drift_resolve_in(dr, open, agent, "rule_recovered", id,
 			    "back to its baseline result", now);
 			continue;
 		}
@@ -180,10 +227,11 @@ drift_rules_compare(struct drift *dr, const char *agent,
 		    "rule_regressed" : "rule_recovered", id, b->audit_id,
 		    evidence_id, detail, now);
 		/* The opposite direction, if open, is over. */
-		drift_resolve(dr, agent, strcmp(is, "fail") == 0 ?
+		drift_resolve_in(dr, open, agent, strcmp(is, "fail") == 0 ?
 		    "rule_recovered" : "rule_regressed", id,
 		    "the rule changed direction", now);
 	}
+	json_object_put(open);
 	json_object_put(basemap);
 }
 
