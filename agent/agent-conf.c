@@ -23,6 +23,8 @@ static const struct conf_key agent_conf_keys[] = {
 	{ "agent", "state_dir", CONF_PATH,
 	    offsetof(struct agent_conf, state_dir), "/var/lib/exhibit-agent",
 	    0, 0, NULL },
+	{ "agent", "textfile", CONF_PATH,
+	    offsetof(struct agent_conf, textfile), NULL, 0, 0, NULL },
 	{ "schedule", "interval", CONF_DURATION,
 	    offsetof(struct agent_conf, interval), "1h", 60, 7 * 86400, NULL },
 	{ "schedule", "jitter", CONF_DURATION,

@@ -15,6 +15,7 @@ struct agent_conf {
 	uint64_t	 max_file_size;	/* larger files are not read */
 	int		 log_dest;	/* index into log_dest_names */
 	char		*state_dir;	/* identity, seq, spool, cache */
+	char		*textfile;	/* node-exporter status; NULL: none */
 	long long	 interval;	/* seconds between collections */
 	long long	 jitter;	/* random extra delay, up to */
 	long long	 connect_timeout;

@@ -1,7 +1,8 @@
 /*
  * State files: identity.json {"agent_id","server"}, seq (decimal),
  * acked.json {"seq", "sections": {name: {"digest","since"}}}, push.json
- * {"time","result"}, cache/<hex>.json (one full section each).  Each is
+ * {"time","result","last_ok"}, collect.json {"time","result","next"},
+ * cache/<hex>.json (one full section each).  Each is
  * read whole at open and replaced whole with fileio_write_atomic(), so a
  * crash leaves the old or the new file, never a torn one.
  */
@@ -43,8 +44,10 @@ struct agent_state {
 	uint64_t		 acked_seq;
 	struct acked_section	*acked;
 	size_t			 nacked;
-	time_t			 push_time;
+	time_t			 push_time, push_ok;
 	char			*push_result;
+	time_t			 collect_time, collect_next;
+	char			*collect_result;
 };
 
 char *
@@ -214,6 +217,21 @@ state_load(struct agent_state *st, char *err, size_t errlen)
 			(void)timefmt_parse_rfc3339(s, &st->push_time);
 		if (jsonutil_get_string(o, "result", &s) == 0)
 			st->push_result = xstrdup(s);
+		if (jsonutil_get_string(o, "last_ok", &s) == 0)
+			(void)timefmt_parse_rfc3339(s, &st->push_ok);
+		json_object_put(o);
+	}
+
+	if ((o = state_read_json(st, "collect.json", &missing, err,
+	    errlen)) == NULL && !missing)
+		return -1;
+	if (o != NULL) {
+		if (jsonutil_get_string(o, "time", &s) == 0)
+			(void)timefmt_parse_rfc3339(s, &st->collect_time);
+		if (jsonutil_get_string(o, "next", &s) == 0)
+			(void)timefmt_parse_rfc3339(s, &st->collect_next);
+		if (jsonutil_get_string(o, "result", &s) == 0)
+			st->collect_result = xstrdup(s);
 		json_object_put(o);
 	}
 	return 0;
@@ -272,6 +290,7 @@ agent_state_close(struct agent_state *st)
 	free(st->agent_id);
 	free(st->server);
 	free(st->push_result);
+	free(st->collect_result);
 	free(st->dir);
 	free(st);
 }
@@ -522,14 +541,20 @@ agent_state_set_push(struct agent_state *st, time_t when, const char *result)
 {
 	struct json_object	*o;
 	char			 t[TIMEFMT_RFC3339_LEN];
+	time_t			 ok = st->push_ok;
 	int			 rc;
 
+	if (strcmp(result, "ok") == 0)
+		ok = when;
 	o = json_object_new_object();
 	jsonutil_set_string(o, "time", timefmt_rfc3339(when, t, sizeof(t)));
 	jsonutil_set_string(o, "result", result);
+	jsonutil_set_string(o, "last_ok", ok ?
+	    timefmt_rfc3339(ok, t, sizeof(t)) : NULL);
 	rc = state_write(st, "push.json", jsonutil_to_string(o, 1));
 	json_object_put(o);
 	st->push_time = when;
+	st->push_ok = ok;
 	free(st->push_result);
 	st->push_result = xstrdup(result);
 	return rc;
@@ -542,5 +567,46 @@ agent_state_push(struct agent_state *st, time_t *when, const char **result)
 		return -1;
 	*when = st->push_time;
 	*result = st->push_result;
+	return 0;
+}
+
+time_t
+agent_state_push_ok(struct agent_state *st)
+{
+	return st->push_ok;
+}
+
+int
+agent_state_set_collect(struct agent_state *st, time_t when,
+    const char *result, time_t next)
+{
+	struct json_object	*o;
+	char			 t[TIMEFMT_RFC3339_LEN], *copy;
+	int			 rc;
+
+	o = json_object_new_object();
+	jsonutil_set_string(o, "time", timefmt_rfc3339(when, t, sizeof(t)));
+	jsonutil_set_string(o, "result", result);
+	jsonutil_set_string(o, "next", next ?
+	    timefmt_rfc3339(next, t, sizeof(t)) : NULL);
+	rc = state_write(st, "collect.json", jsonutil_to_string(o, 1));
+	json_object_put(o);
+	st->collect_time = when;
+	st->collect_next = next;
+	copy = xstrdup(result);		/* result may be collect_result */
+	free(st->collect_result);
+	st->collect_result = copy;
+	return rc;
+}
+
+int
+agent_state_collect(struct agent_state *st, time_t *when,
+    const char **result, time_t *next)
+{
+	if (st->collect_result == NULL)
+		return -1;
+	*when = st->collect_time;
+	*result = st->collect_result;
+	*next = st->collect_next;
 	return 0;
 }

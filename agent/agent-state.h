@@ -2,7 +2,7 @@
  * The agent's state directory ([agent] state_dir): its identity (key,
  * client certificate, the daemon's CA, agent id, server), the last seq
  * used, the sections the daemon acknowledged with a cache of their full
- * text, and the last push.  The spool lives in its spool/ subdirectory,
+ * text, the last push and the last scheduled collection.  The spool lives in its spool/ subdirectory,
  * refused envelopes in rejected/.  Every file is written atomically and
  * mode 0600; the directory is 0700 and refused when group or others can
  * write to it.
@@ -71,10 +71,23 @@ void		 agent_state_cache_put(void *st, const char *section,
 char		*agent_state_cache_get(void *st, const char *digest);
 int		 agent_state_cache_prune(struct agent_state *);
 
-/* The last push: when, and a short result ("ok", "busy", "rejected: ..."). */
+/* The last push: when, and a short result ("ok", "busy", "rejected: ...").
+ * push_ok() is when a push last succeeded ("ok"), 0 if never: a push that
+ * fails after one that worked must not hide how long the host has been
+ * silent. */
 int		 agent_state_set_push(struct agent_state *, time_t when,
 		    const char *result);
 int		 agent_state_push(struct agent_state *, time_t *when,
 		    const char **result);
+time_t		 agent_state_push_ok(struct agent_state *);
+
+/* The service's last scheduled collection ("exhibit-agent run"): when,
+ * a short result ("ok: seq 42 spooled", "failed: ..."), and when the next
+ * one is due (0: none, the service stopped or ran --once).  -1 from
+ * collect() when there was none. */
+int		 agent_state_set_collect(struct agent_state *, time_t when,
+		    const char *result, time_t next);
+int		 agent_state_collect(struct agent_state *, time_t *when,
+		    const char **result, time_t *next);
 
 #endif

@@ -47,8 +47,8 @@ static const struct agent_cmd agent_cmds[] = {
 	    "first", cmd_push },
 	{ "run", "[--once]", "the service: collect on schedule, sign, spool, "
 	    "push, renew the certificate", cmd_run },
-	{ "status", "[--json]", "enrollment, certificate expiry, last push, "
-	    "spool and rejected counts", cmd_status },
+	{ "status", "[--json] [--textfile PATH]", "enrollment, certificate "
+	    "expiry, last collection and push, spool", cmd_status },
 };
 #define NCMDS	(sizeof(agent_cmds) / sizeof(agent_cmds[0]))
 
@@ -121,6 +121,9 @@ usage(FILE *f)
 "\n"
 "status options:\n"
 "  --json          print the status as a JSON object\n"
+"  --textfile PATH write it for node-exporter's textfile collector\n"
+"                  (Prometheus format, atomically), print nothing\n"
+"                  unless --json is given too\n"
 "  Exits 1 when the agent is not enrolled.\n"
 "\n"
 "Sections:\n");

@@ -27,6 +27,7 @@
 #include "push.h"
 #include "sdnotify.h"
 #include "spool.h"
+#include "status.h"
 #include "timefmt.h"
 #include "xmalloc.h"
 
@@ -147,8 +148,9 @@ run_push(struct session *s)
 	return status;
 }
 
+/* One collection; a short result for status in buf. */
 static int
-run_collect(struct session *s)
+run_collect(struct session *s, char *buf, size_t len)
 {
 	struct pipeline_result	 res;
 	struct hostroot		*root;
@@ -156,16 +158,56 @@ run_collect(struct session *s)
 
 	if ((root = hostroot_open(s->ac.root, s->ac.max_file_size)) == NULL) {
 		log_warn("collect: root %s", s->ac.root);
+		snprintf(buf, len, "failed: root %s unreadable", s->ac.root);
 		return -1;
 	}
 	rc = pipeline_produce(s->st, root, s->key, s->sp,
 	    s->ac.spool_max_size, &res);
 	hostroot_free(root);
-	if (rc == 0 && res.spooled)
+	if (rc == -1)
+		snprintf(buf, len, "failed: see the log");
+	else if (res.spooled) {
 		log_info("collect: seq %" PRIu64 " spooled (%zu sections in "
 		    "full, %zu unchanged)", res.seq, res.nfull, res.nrefs);
+		snprintf(buf, len, "ok: seq %" PRIu64 " spooled", res.seq);
+	} else
+		snprintf(buf, len, "dropped: spool full");
 	pipeline_result_free(&res);
 	return rc;
+}
+
+/* The node-exporter textfile ([agent] textfile), after every turn.  A
+ * failure is logged, once until the next success: monitoring must not
+ * stop the collection it monitors. */
+static void
+run_textfile(struct session *s)
+{
+	static int		warned;
+	struct agent_status	st;
+
+	if (s->ac.textfile == NULL)
+		return;
+	agent_status_read(s->st, s->sp, &st);
+	if (agent_status_write_textfile(&st, s->ac.textfile) == -1) {
+		if (!warned)
+			log_warn("textfile %s", s->ac.textfile);
+		warned = 1;
+	} else
+		warned = 0;
+}
+
+/* Stopping: no collection is due any more, which status must not
+ * claim. */
+static void
+run_unschedule(struct session *s)
+{
+	const char	*result;
+	time_t		 when, next;
+
+	if (agent_state_collect(s->st, &when, &result, &next) == 0 &&
+	    next != 0 && agent_state_set_collect(s->st, when, result, 0) == -1)
+		log_warn("collect: recording the stop");
+	run_textfile(s);
 }
 
 static void
@@ -225,6 +267,8 @@ run_loop(struct session *s, int once)
 	enum push_status	 status;
 	time_t			 now, next_collect, next_push = 0;
 	long long		 backoff = 0;
+	char			 result[128];
+	int			 rc;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = run_signal;	/* no SA_RESTART: wake the sleep */
@@ -245,15 +289,22 @@ run_loop(struct session *s, int once)
 			if (enroll_renew_if_due(s) == -1)
 				log_warnx("renew: failed; the current "
 				    "certificate is used until it expires");
-			if (run_collect(s) == -1 && once)
-				return 1;
+			rc = run_collect(s, result, sizeof(result));
 			next_collect = now + s->ac.interval +
 			    run_random(s->ac.jitter);
+			if (agent_state_set_collect(s->st, now, result,
+			    once ? 0 : next_collect) == -1)
+				log_warn("collect: recording the result");
+			if (rc == -1 && once) {
+				run_textfile(s);
+				return 1;
+			}
 		}
 		if (run_stop)
 			break;
 		if (now >= next_push) {
 			status = run_push(s);
+			run_textfile(s);
 			if (status == PUSH_STOP)
 				return 1;
 			if (status == PUSH_RETRY) {
@@ -280,6 +331,7 @@ run_loop(struct session *s, int once)
 	}
 	log_info("stopping on a signal");
 	(void)sdnotify_send("STOPPING=1");
+	run_unschedule(s);
 	return 0;
 }
 

@@ -7,70 +7,68 @@
 #endif
 
 #include <getopt.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <time.h>
-
-#include <openssl/asn1.h>
-#include <openssl/x509.h>
 
 #include "agent-state.h"
-#include "ca.h"
 #include "cmd.h"
-#include "fileio.h"
 #include "jsonutil.h"
 #include "log.h"
 #include "spool.h"
-#include "timefmt.h"
+#include "status.h"
 #include "xmalloc.h"
 
-static time_t
-status_cert_expiry(struct agent_state *st)
+static int
+status_usage(void)
 {
-	struct tm	 tm;
-	X509		*cert;
-	char		*path, err[256];
-	time_t		 t = 0;
+	fprintf(stderr, "usage: exhibit-agent status [--json] "
+	    "[--textfile PATH]\n");
+	return 2;
+}
 
-	path = agent_state_path(st, AGENT_STATE_CERT);
-	if ((cert = ca_cert_load(path, err, sizeof(err))) != NULL) {
-		if (ASN1_TIME_to_tm(X509_get0_notAfter(cert), &tm) == 1)
-			t = timegm(&tm);
-		X509_free(cert);
+static void
+status_print_text(struct json_object *o)
+{
+	struct json_object	*v;
+
+	json_object_object_foreach(o, k, val) {
+		v = val;
+		printf("%-22s %s\n", k, v == NULL ? "-" :
+		    json_object_get_string(v));
 	}
-	free(path);
-	return t;
 }
 
 int
 cmd_status(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "json",	no_argument,	NULL, 'j' },
+		{ "json",	no_argument,		NULL, 'j' },
+		{ "textfile",	required_argument,	NULL, 't' },
 		{ NULL, 0, NULL, 0 }
 	};
+	struct agent_status	 s;
 	struct agent_conf	 ac;
 	struct agent_state	*st;
-	struct spool		*sp = NULL;
+	struct spool		*sp;
 	struct json_object	*o;
-	const char		*result;
-	char			*path, err[512], t[TIMEFMT_RFC3339_LEN];
-	time_t			 when, expiry;
-	int			 ch, json = 0, enrolled;
+	const char		*textfile = NULL;
+	char			*path, err[512];
+	int			 ch, json = 0, rc;
 
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		if (ch != 'j') {
-			fprintf(stderr, "usage: exhibit-agent status [--json]\n");
-			return 2;
+		switch (ch) {
+		case 'j':
+			json = 1;
+			break;
+		case 't':
+			textfile = optarg;
+			break;
+		default:
+			return status_usage();
 		}
-		json = 1;
 	}
-	if (optind != argc) {
-		fprintf(stderr, "usage: exhibit-agent status [--json]\n");
-		return 2;
-	}
+	if (optind != argc)
+		return status_usage();
 	if (agent_load_conf(&ac) == -1)
 		return 1;
 	if ((st = agent_state_open(ac.state_dir, 0, err, sizeof(err))) ==
@@ -79,48 +77,28 @@ cmd_status(int argc, char **argv)
 		agent_conf_free(&ac);
 		return 1;
 	}
-	o = json_object_new_object();
-	enrolled = agent_state_enrolled(st);
-	jsonutil_set_bool(o, "enrolled", enrolled);
-	jsonutil_set_string(o, "agent_id", agent_state_agent_id(st));
-	jsonutil_set_string(o, "server", agent_state_server(st));
-	expiry = enrolled ? status_cert_expiry(st) : 0;
-	jsonutil_set_string(o, "certificate_not_after", expiry ?
-	    timefmt_rfc3339(expiry, t, sizeof(t)) : NULL);
-	jsonutil_set_int64(o, "seq", (int64_t)agent_state_seq(st));
-	jsonutil_set_int64(o, "acknowledged_seq",
-	    (int64_t)agent_state_acked_seq(st));
-	if (agent_state_push(st, &when, &result) == 0) {
-		jsonutil_set_string(o, "last_push",
-		    timefmt_rfc3339(when, t, sizeof(t)));
-		jsonutil_set_string(o, "last_push_result", result);
-	} else {
-		jsonutil_set_string(o, "last_push", NULL);
-		jsonutil_set_string(o, "last_push_result", NULL);
-	}
 	path = agent_state_path(st, AGENT_STATE_SPOOL);
 	sp = spool_open(path, err, sizeof(err));
 	free(path);
-	jsonutil_set_int64(o, "spool_count", sp ? (int64_t)spool_count(sp) : 0);
-	jsonutil_set_int64(o, "spool_bytes", sp ? (int64_t)spool_bytes(sp) : 0);
-	spool_close(sp);
-	path = agent_state_path(st, AGENT_STATE_REJECTED);
-	jsonutil_set_int64(o, "rejected_count", (int64_t)fileio_count_entries(path));
-	free(path);
+	agent_status_read(st, sp, &s);
+	rc = s.enrolled ? 0 : 1;
 
-	if (json)
-		printf("%s\n", jsonutil_to_string(o, 1));
-	else {
-		struct json_object	*v;
-
-		json_object_object_foreach(o, k, val) {
-			v = val;
-			printf("%-22s %s\n", k, v == NULL ? "-" :
-			    json_object_get_string(v));
-		}
+	/* --textfile alone is for cron and timers: quiet unless it fails. */
+	if (textfile != NULL && agent_status_write_textfile(&s,
+	    textfile) == -1) {
+		log_warn("status: %s", textfile);
+		rc = 1;
 	}
-	json_object_put(o);
+	if (json || textfile == NULL) {
+		o = agent_status_json(&s);
+		if (json)
+			printf("%s\n", jsonutil_to_string(o, 1));
+		else
+			status_print_text(o);
+		json_object_put(o);
+	}
+	spool_close(sp);
 	agent_state_close(st);
 	agent_conf_free(&ac);
-	return enrolled ? 0 : 1;
+	return rc;
 }

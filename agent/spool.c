@@ -312,3 +312,19 @@ spool_bytes(struct spool *sp)
 {
 	return sp->bytes;
 }
+
+time_t
+spool_oldest_time(struct spool *sp)
+{
+	struct stat	 sb;
+	char		*path;
+	time_t		 t = 0;
+
+	if (sp->n == 0)
+		return 0;
+	path = spool_path(sp, sp->v[0].seq);
+	if (stat(path, &sb) == 0)
+		t = sb.st_mtime;
+	free(path);
+	return t;
+}

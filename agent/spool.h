@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 struct spool;
 
@@ -43,5 +44,10 @@ int		 spool_move(struct spool *, uint64_t seq, const char *dir);
 
 size_t		 spool_count(struct spool *);
 uint64_t	 spool_bytes(struct spool *);
+
+/* When the oldest envelope was spooled (its file's mtime): how long the
+ * daemon has gone without it.  0 when the spool is empty or the file
+ * cannot be examined. */
+time_t		 spool_oldest_time(struct spool *);
 
 #endif

@@ -10,6 +10,11 @@
 #define DIGEST_SHA256_LEN	32
 #define DIGEST_SHA256_HEXLEN	(2 * DIGEST_SHA256_LEN + 1)
 
+/* SHA-256 fetched once: OpenSSL 3 looks an algorithm up again on every
+ * EVP_sha256() one-shot, and verifying bundles is hashing bound. */
+struct evp_md_st;
+const struct evp_md_st *digest_sha256_md(void);
+
 void	digest_sha256(const void *, size_t, unsigned char out[DIGEST_SHA256_LEN]);
 
 /* Lowercase hex of the SHA-256 of data into out.  Returns out. */

@@ -112,37 +112,48 @@ base64_encode(const void *data, size_t len, enum base64_alphabet alpha)
 
 /* Value of c in base64, noting which alphabet it belongs to (1 = standard
  * only, 2 = URL-safe only, 3 = both), or -1. */
-static int
-base64_value(char c, int *which)
-{
-	if (c >= 'A' && c <= 'Z') {
-		*which = 3;
-		return c - 'A';
-	}
-	if (c >= 'a' && c <= 'z') {
-		*which = 3;
-		return c - 'a' + 26;
-	}
-	if (c >= '0' && c <= '9') {
-		*which = 3;
-		return c - '0' + 52;
-	}
-	switch (c) {
-	case '+':
-		*which = 1;
-		return 62;
-	case '/':
-		*which = 1;
-		return 63;
-	case '-':
-		*which = 2;
-		return 62;
-	case '_':
-		*which = 2;
-		return 63;
-	}
-	return -1;
-}
+/*
+ * Each character's value (low 6 bits) and the alphabets it belongs to
+ * (bit 6: standard, bit 7: URL-safe); 0 for none.  A table: decoding
+ * envelopes and proofs is on the ingest and verify hot paths.
+ */
+#define B64_STD	0x40
+#define B64_URL	0x80
+static const unsigned char base64_table[256] = {
+	['A'] = 0 | B64_STD | B64_URL, ['B'] = 1 | B64_STD | B64_URL,
+	['C'] = 2 | B64_STD | B64_URL, ['D'] = 3 | B64_STD | B64_URL,
+	['E'] = 4 | B64_STD | B64_URL, ['F'] = 5 | B64_STD | B64_URL,
+	['G'] = 6 | B64_STD | B64_URL, ['H'] = 7 | B64_STD | B64_URL,
+	['I'] = 8 | B64_STD | B64_URL, ['J'] = 9 | B64_STD | B64_URL,
+	['K'] = 10 | B64_STD | B64_URL, ['L'] = 11 | B64_STD | B64_URL,
+	['M'] = 12 | B64_STD | B64_URL, ['N'] = 13 | B64_STD | B64_URL,
+	['O'] = 14 | B64_STD | B64_URL, ['P'] = 15 | B64_STD | B64_URL,
+	['Q'] = 16 | B64_STD | B64_URL, ['R'] = 17 | B64_STD | B64_URL,
+	['S'] = 18 | B64_STD | B64_URL, ['T'] = 19 | B64_STD | B64_URL,
+	['U'] = 20 | B64_STD | B64_URL, ['V'] = 21 | B64_STD | B64_URL,
+	['W'] = 22 | B64_STD | B64_URL, ['X'] = 23 | B64_STD | B64_URL,
+	['Y'] = 24 | B64_STD | B64_URL, ['Z'] = 25 | B64_STD | B64_URL,
+	['a'] = 26 | B64_STD | B64_URL, ['b'] = 27 | B64_STD | B64_URL,
+	['c'] = 28 | B64_STD | B64_URL, ['d'] = 29 | B64_STD | B64_URL,
+	['e'] = 30 | B64_STD | B64_URL, ['f'] = 31 | B64_STD | B64_URL,
+	['g'] = 32 | B64_STD | B64_URL, ['h'] = 33 | B64_STD | B64_URL,
+	['i'] = 34 | B64_STD | B64_URL, ['j'] = 35 | B64_STD | B64_URL,
+	['k'] = 36 | B64_STD | B64_URL, ['l'] = 37 | B64_STD | B64_URL,
+	['m'] = 38 | B64_STD | B64_URL, ['n'] = 39 | B64_STD | B64_URL,
+	['o'] = 40 | B64_STD | B64_URL, ['p'] = 41 | B64_STD | B64_URL,
+	['q'] = 42 | B64_STD | B64_URL, ['r'] = 43 | B64_STD | B64_URL,
+	['s'] = 44 | B64_STD | B64_URL, ['t'] = 45 | B64_STD | B64_URL,
+	['u'] = 46 | B64_STD | B64_URL, ['v'] = 47 | B64_STD | B64_URL,
+	['w'] = 48 | B64_STD | B64_URL, ['x'] = 49 | B64_STD | B64_URL,
+	['y'] = 50 | B64_STD | B64_URL, ['z'] = 51 | B64_STD | B64_URL,
+	['0'] = 52 | B64_STD | B64_URL, ['1'] = 53 | B64_STD | B64_URL,
+	['2'] = 54 | B64_STD | B64_URL, ['3'] = 55 | B64_STD | B64_URL,
+	['4'] = 56 | B64_STD | B64_URL, ['5'] = 57 | B64_STD | B64_URL,
+	['6'] = 58 | B64_STD | B64_URL, ['7'] = 59 | B64_STD | B64_URL,
+	['8'] = 60 | B64_STD | B64_URL, ['9'] = 61 | B64_STD | B64_URL,
+	['+'] = 62 | B64_STD, ['/'] = 63 | B64_STD,
+	['-'] = 62 | B64_URL, ['_'] = 63 | B64_URL,
+};
 
 int
 base64_decode(const char *s, size_t slen, unsigned char **out, size_t *outlen)
@@ -150,7 +161,7 @@ base64_decode(const char *s, size_t slen, unsigned char **out, size_t *outlen)
 	unsigned char	*o;
 	size_t		 ndata, npad, i, n;
 	uint32_t	 acc = 0;
-	int		 v, which, seen = 3;
+	unsigned	 t, seen = B64_STD | B64_URL;
 
 	*out = NULL;
 	*outlen = 0;
@@ -168,12 +179,10 @@ base64_decode(const char *s, size_t slen, unsigned char **out, size_t *outlen)
 	o = xmalloc(ndata / 4 * 3 + 3);
 	n = 0;
 	for (i = 0; i < ndata; i++) {
-		if ((v = base64_value(s[i], &which)) == -1)
-			goto fail;
 		/* Refuse a string that mixes the two alphabets. */
-		if ((seen &= which) == 0)
+		if ((seen &= (t = base64_table[(unsigned char)s[i]])) == 0)
 			goto fail;
-		acc = acc << 6 | (uint32_t)v;
+		acc = acc << 6 | (t & 0x3f);
 		if (i % 4 == 3) {
 			o[n++] = (unsigned char)(acc >> 16);
 			o[n++] = (unsigned char)(acc >> 8);

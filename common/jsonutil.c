@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "jsonutil.h"
+#include "timefmt.h"
 #include "log.h"
 #include "xmalloc.h"
 
@@ -251,6 +252,14 @@ void
 jsonutil_set_int64(struct json_object *obj, const char *key, int64_t val)
 {
 	jsonutil_set(obj, key, jsonutil_checked(json_object_new_int64(val)));
+}
+
+void
+jsonutil_set_time(struct json_object *o, const char *key, time_t t)
+{
+	char	buf[TIMEFMT_RFC3339_LEN];
+
+	jsonutil_set_string(o, key, timefmt_rfc3339(t, buf, sizeof(buf)));
 }
 
 void

@@ -8,6 +8,7 @@
 #define EXHIBIT_JSONUTIL_H
 
 #include <stddef.h>
+#include <time.h>
 #include <stdint.h>
 #include <json-c/json.h>
 
@@ -38,6 +39,8 @@ void	jsonutil_set_string(struct json_object *, const char *key,
 	    const char *val);		/* NULL val sets JSON null */
 void	jsonutil_set_int64(struct json_object *, const char *key, int64_t);
 void	jsonutil_set_bool(struct json_object *, const char *key, int);
+/* t as RFC 3339 UTC ("2026-11-28T10:00:00Z"). */
+void	jsonutil_set_time(struct json_object *, const char *key, time_t t);
 void	jsonutil_set(struct json_object *, const char *key,
 	    struct json_object *val);	/* takes ownership of val */
 

@@ -6,10 +6,8 @@
  * by a value from the proof, so no input can make them read out of
  * bounds, and every loop ends after at most n iterations.
  *
- * Every hash goes through one EVP_MD_CTX per call and an implementation
- * fetched once: offline verification of whole export bundles is hashing
- * bound, and OpenSSL 3 looks the algorithm up again on every one-shot
- * EVP_Digest().
+ * Every hash goes through one EVP_MD_CTX per call and the implementation
+ * digest.c fetched once.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -19,27 +17,9 @@
 
 #include <openssl/evp.h>
 
+#include "digest.h"
 #include "log.h"
 #include "merkle.h"
-
-static const EVP_MD *
-merkle_md(void)
-{
-	static EVP_MD	*md;
-	EVP_MD		*m, *expected = NULL;
-
-	if ((m = __atomic_load_n(&md, __ATOMIC_ACQUIRE)) != NULL)
-		return m;
-	if ((m = EVP_MD_fetch(NULL, "SHA256", NULL)) == NULL)
-		fatalx("merkle: SHA-256 is not available");
-	/* Another thread may have been first: keep its. */
-	if (!__atomic_compare_exchange_n(&md, &expected, m, 0,
-	    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
-		EVP_MD_free(m);
-		m = expected;
-	}
-	return m;
-}
 
 static EVP_MD_CTX *
 merkle_ctx(void)
@@ -58,7 +38,7 @@ merkle_hash3(EVP_MD_CTX *ctx, unsigned char prefix, const void *a,
 {
 	unsigned int	len = 0;
 
-	if (EVP_DigestInit_ex2(ctx, merkle_md(), NULL) != 1 ||
+	if (EVP_DigestInit_ex2(ctx, digest_sha256_md(), NULL) != 1 ||
 	    EVP_DigestUpdate(ctx, &prefix, 1) != 1 ||
 	    (alen > 0 && EVP_DigestUpdate(ctx, a, alen) != 1) ||
 	    (blen > 0 && EVP_DigestUpdate(ctx, b, blen) != 1) ||
@@ -97,7 +77,7 @@ merkle_empty(merkle_hash out)
 {
 	unsigned int	len = 0;
 
-	if (EVP_Digest("", 0, out, &len, merkle_md(), NULL) != 1)
+	if (EVP_Digest("", 0, out, &len, digest_sha256_md(), NULL) != 1)
 		fatalx("merkle: SHA-256 failed");
 }
 

@@ -22,13 +22,14 @@
 #include "timefmt.h"
 #include "xmalloc.h"
 
+/* Times that are 0 (not yet) are null. */
 static void
 set_time(struct json_object *o, const char *key, time_t t)
 {
-	char	buf[TIMEFMT_RFC3339_LEN];
-
-	jsonutil_set_string(o, key, t != 0 ? timefmt_rfc3339(t, buf,
-	    sizeof(buf)) : NULL);
+	if (t != 0)
+		jsonutil_set_time(o, key, t);
+	else
+		jsonutil_set(o, key, NULL);
 }
 
 struct json_object *

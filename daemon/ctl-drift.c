@@ -7,7 +7,6 @@
 #endif
 
 #include <getopt.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,14 +46,6 @@ static const char audit_usage[] =
 "An audit freezes a baseline: every host's newest judged document, its\n"
 "section digests and rule results.  Drift is measured against it from\n"
 "then on, and every unresolved drift item is resolved as superseded.\n";
-
-static void
-actor(char *buf, size_t len)
-{
-	struct passwd	*pw = getpwuid(getuid());
-
-	snprintf(buf, len, "exhibitctl:%s", pw != NULL ? pw->pw_name : "?");
-}
 
 static void
 print_item(const struct store_drift *d, int detail)
@@ -232,7 +223,7 @@ drift_ack(struct store *st, int argc, char **argv)
 		fputs(drift_usage, stderr);
 		return 2;
 	}
-	actor(by, sizeof(by));
+	ctl_actor(by, sizeof(by));
 	rc = store_drift_ack(st, id, timefmt_now(), by, comment);
 	if (rc == STORE_NOT_FOUND || rc == STORE_EXISTS) {
 		fprintf(stderr, "exhibitctl: drift item %lld %s\n", id,
@@ -314,7 +305,7 @@ ctl_audit(struct ctl *ctl, int argc, char **argv)
 	if (strcmp(argv[1], "start") == 0) {
 		memset(&a, 0, sizeof(a));
 		snprintf(a.name, sizeof(a.name), "%s", argv[3]);
-		actor(a.started_by, sizeof(a.started_by));
+		ctl_actor(a.started_by, sizeof(a.started_by));
 		a.started_at = timefmt_now();
 		if (store_audit_start(st, &a, &resolved, &n) != STORE_OK)
 			rc = 1;
@@ -340,22 +331,11 @@ ctl_audit(struct ctl *ctl, int argc, char **argv)
 		rc = 1;
 	else {
 		if (argc == 3) {
-			struct json_object *arr = json_object_new_array(), *o;
+			struct json_object *arr = json_object_new_array();
 
-			for (i = 0; i < n; i++) {
-				o = json_object_new_object();
-				jsonutil_set_int64(o, "id", list[i].id);
-				jsonutil_set_string(o, "name", list[i].name);
-				jsonutil_set_string(o, "started_at",
-				    timefmt_rfc3339(list[i].started_at, when,
-				    sizeof(when)));
-				jsonutil_set_string(o, "started_by",
-				    list[i].started_by);
-				jsonutil_set_bool(o, "scheduled",
-				    list[i].scheduled);
-				jsonutil_set_int64(o, "hosts", list[i].hosts);
-				json_object_array_add(arr, o);
-			}
+			for (i = 0; i < n; i++)
+				json_object_array_add(arr,
+				    audit_json(&list[i]));
 			printf("%s\n", jsonutil_to_string(arr, 1));
 			json_object_put(arr);
 		} else {

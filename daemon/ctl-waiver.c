@@ -9,7 +9,6 @@
 
 #include <getopt.h>
 #include <inttypes.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,16 +32,6 @@ static const char waiver_usage[] =
 "  --expires WHEN  a date (YYYY-MM-DD), an RFC 3339 time, or a duration\n"
 "                  from now (\"90d\"); at most a year ahead\n"
 "  --all           list also removed and lapsed waivers\n";
-
-/* Who is acting, for the record. */
-static void
-ctl_actor(char *buf, size_t len)
-{
-	struct passwd	*pw;
-
-	pw = getpwuid(getuid());
-	snprintf(buf, len, "exhibitctl:%s", pw != NULL ? pw->pw_name : "?");
-}
 
 static int
 waiver_add(struct ctl *ctl, struct store *st, int argc, char **argv)

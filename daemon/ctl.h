@@ -24,6 +24,9 @@ struct ctl {
  * exists at the default path); errors are logged.  0 or -1. */
 int		 ctl_load_conf(struct ctl *);
 
+/* Who is acting, for the record: "exhibitctl:<user>". */
+void		 ctl_actor(char *buf, size_t len);
+
 /* Open the store of an initialised state directory; NULL, logged. */
 struct store	*ctl_open_store(struct ctl *);
 
@@ -39,6 +42,8 @@ int	ctl_drift(struct ctl *, int, char **);
 int	ctl_audit(struct ctl *, int, char **);
 int	ctl_report(struct ctl *, int, char **);
 int	ctl_alerts(struct ctl *, int, char **);
+int	ctl_export(struct ctl *, int, char **);
+int	ctl_verify(struct ctl *, int, char **);
 
 /* ctl-results.c: rule results for people (grouped by ISO 27001:2022
  * control; details under failures and errors, under all with all) and

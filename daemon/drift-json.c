@@ -16,14 +16,12 @@
 #include "store.h"
 #include "timefmt.h"
 
+/* Times that are 0 (not yet) are left out. */
 static void
-set_time(struct json_object *o, const char *key, time_t t)
+set_time_nz(struct json_object *o, const char *key, time_t t)
 {
-	char	buf[TIMEFMT_RFC3339_LEN];
-
 	if (t != 0)
-		jsonutil_set_string(o, key, timefmt_rfc3339(t, buf,
-		    sizeof(buf)));
+		jsonutil_set_time(o, key, t);
 }
 
 struct json_object *
@@ -42,8 +40,8 @@ drift_json(const struct store_drift *d)
 	}
 	if (*d->subject)
 		jsonutil_set_string(o, "subject", d->subject);
-	set_time(o, "opened_at", d->opened_at);
-	set_time(o, "updated_at", d->updated_at);
+	set_time_nz(o, "opened_at", d->opened_at);
+	set_time_nz(o, "updated_at", d->updated_at);
 	jsonutil_set_int64(o, "audit_id", d->audit_id);
 	if (d->evidence_id != 0)
 		jsonutil_set_int64(o, "evidence_id", d->evidence_id);
@@ -52,13 +50,30 @@ drift_json(const struct store_drift *d)
 	jsonutil_set(o, "detail", detail != NULL ? detail :
 	    json_object_new_object());
 	if (d->acked_at != 0) {
-		set_time(o, "acked_at", d->acked_at);
+		set_time_nz(o, "acked_at", d->acked_at);
 		jsonutil_set_string(o, "acked_by", d->acked_by);
 		jsonutil_set_string(o, "ack_comment", d->ack_comment);
 	}
 	if (d->resolved_at != 0) {
-		set_time(o, "resolved_at", d->resolved_at);
+		set_time_nz(o, "resolved_at", d->resolved_at);
 		jsonutil_set_string(o, "resolution", d->resolution);
 	}
+	return o;
+}
+
+/* An audit as the API and bundles show it. */
+struct json_object *
+audit_json(const struct store_audit *a)
+{
+	struct json_object	*o = json_object_new_object();
+	char			 t[TIMEFMT_RFC3339_LEN];
+
+	jsonutil_set_int64(o, "id", a->id);
+	jsonutil_set_string(o, "name", a->name);
+	jsonutil_set_string(o, "started_at", timefmt_rfc3339(a->started_at, t,
+	    sizeof(t)));
+	jsonutil_set_string(o, "started_by", a->started_by);
+	jsonutil_set_bool(o, "scheduled", a->scheduled);
+	jsonutil_set_int64(o, "hosts", a->hosts);
 	return o;
 }

@@ -54,5 +54,7 @@ int		 drift_audit(struct drift *, const char *name,
 
 /* The item as the API and alerts show it. */
 struct json_object *drift_json(const struct store_drift *);
+struct store_audit;
+struct json_object *audit_json(const struct store_audit *);
 
 #endif

@@ -22,6 +22,7 @@
 #include "digest.h"
 #include "drift.h"
 #include "evaluator.h"
+#include "judge.h"
 #include "evidence-doc.h"
 #include "jsonutil.h"
 #include "log.h"
@@ -61,12 +62,7 @@ struct eval_job {
 	struct evaluator	*ev;
 	struct rules_ref	*rules;
 	struct store_doc	 doc;
-	/* Out, from the worker. */
-	struct json_object	*tree;
-	char			*results;
-	size_t			 len;
-	char			 digest[STORE_DIGEST_LEN];
-	int			 counts[STORE_NCOUNTS];
+	struct judgement	 out;		/* from the worker */
 };
 
 static void	evaluator_tell_drift(struct evaluator *);
@@ -101,59 +97,13 @@ queue_push(struct evaluator *ev, int64_t id)
 	ev->queue[ev->len++] = id;
 }
 
-/* Results for a document that cannot be rebuilt: every rule an error,
- * so the failure shows where people look instead of in a log alone. */
-static struct json_object *
-results_unjudgeable(const struct ruleset *set, const char *why)
-{
-	struct json_object	*arr, *r;
-	size_t			 i;
-
-	arr = json_object_new_array();
-	for (i = 0; i < ruleset_rule_count(set); i++) {
-		r = json_object_new_object();
-		jsonutil_set_string(r, "rule", ruleset_rule(set, i)->id);
-		jsonutil_set_string(r, "status", "error");
-		jsonutil_set(r, "observed", json_object_new_array());
-		jsonutil_set(r, "sources", json_object_new_array());
-		jsonutil_set_string(r, "message", why);
-		json_object_array_add(arr, r);
-	}
-	return arr;
-}
-
 /* On a worker. */
 static void
 eval_work(void *arg)
 {
-	struct eval_job		*j = arg;
-	struct json_object	*doc, *results, *r;
-	enum rule_status	 st;
-	const char		*s, *text;
-	char			 err[256], hex[DIGEST_SHA256_HEXLEN];
-	size_t			 i, n;
+	struct eval_job	*j = arg;
 
-	if ((doc = evidence_doc(&j->doc, err, sizeof(err))) == NULL)
-		results = results_unjudgeable(j->rules->set, err);
-	else {
-		results = ruleset_evaluate(j->rules->set, doc);
-		json_object_put(doc);
-	}
-	n = json_object_array_length(results);
-	for (i = 0; i < n; i++) {
-		r = json_object_array_get_idx(results, i);
-		if (jsonutil_get_string(r, "status", &s) == 0 &&
-		    rule_status_parse(s, &st) == 0 && st < STORE_NCOUNTS)
-			j->counts[st]++;
-	}
-	text = json_object_to_json_string_ext(results, JSON_C_TO_STRING_PLAIN |
-	    JSON_C_TO_STRING_NOSLASHESCAPE);
-	j->len = strlen(text);
-	j->results = xstrdup(text);
-	/* The drift engine compares the tree on the loop. */
-	j->tree = results;
-	snprintf(j->digest, sizeof(j->digest), "sha256:%s",
-	    digest_sha256_hex(j->results, j->len, hex));
+	judge(j->rules->set, &j->doc, &j->out);
 }
 
 static void
@@ -168,10 +118,10 @@ eval_done(void *arg)
 	e.evidence_id = j->doc.evidence_id;
 	e.ruleset = ruleset_digest(j->rules->set);
 	e.evaluated_at = time(NULL);
-	e.results = j->results;
-	e.len = j->len;
-	e.results_digest = j->digest;
-	memcpy(e.counts, j->counts, sizeof(e.counts));
+	e.results = j->out.text;
+	e.len = j->out.len;
+	e.results_digest = j->out.digest;
+	memcpy(e.counts, j->out.counts, sizeof(e.counts));
 	/* Results and the drift they show commit together: a reader never
 	 * sees one without the other.  Inside the server's open batch when
 	 * there is one, else in a transaction of their own. */
@@ -183,11 +133,12 @@ eval_done(void *arg)
 	else {
 		if (ev->drift != NULL)
 			drift_judged(ev->drift, e.evidence_id, j->doc.agent_id,
-			    e.ruleset, e.results_digest, j->tree);
+			    e.ruleset, e.results_digest, j->out.results);
 		log_debug("evidence %lld judged: %d pass, %d fail, %d error, "
 		    "%d not applicable", (long long)e.evidence_id,
-		    j->counts[RULE_PASS], j->counts[RULE_FAIL],
-		    j->counts[RULE_ERROR], j->counts[RULE_NOT_APPLICABLE]);
+		    j->out.counts[RULE_PASS], j->out.counts[RULE_FAIL],
+		    j->out.counts[RULE_ERROR],
+		    j->out.counts[RULE_NOT_APPLICABLE]);
 	}
 	if (own) {
 		if (store_batch_commit(ev->store) != STORE_OK)
@@ -196,10 +147,9 @@ eval_done(void *arg)
 		else if (ev->committed != NULL)
 			ev->committed(ev->committed_arg);
 	}
-	json_object_put(j->tree);
+	judgement_clear(&j->out);
 	store_doc_clear(&j->doc);
 	rules_unref(j->rules);
-	free(j->results);
 	free(j);
 	ev->inflight--;
 	evaluator_kick(ev);
@@ -287,26 +237,9 @@ evaluator_free(struct evaluator *ev)
 int
 evaluator_set_rules(struct evaluator *ev, struct ruleset *set)
 {
-	struct store_pack	*packs;
-	struct rule_pack_info	 pi;
 	struct rules_ref	*r;
-	size_t			 i, n;
-	enum store_status	 rc;
 
-	n = ruleset_pack_count(set);
-	packs = xcalloc(n ? n : 1, sizeof(*packs));
-	for (i = 0; i < n; i++) {
-		ruleset_pack(set, i, &pi);
-		packs[i].digest = pi.digest;
-		packs[i].name = pi.name;
-		packs[i].version = pi.version;
-		packs[i].body = pi.body;
-		packs[i].len = pi.body_len;
-	}
-	rc = store_ruleset_add(ev->store, ruleset_digest(set), packs, n,
-	    time(NULL));
-	free(packs);
-	if (rc != STORE_OK)
+	if (ruleset_record(ev->store, set, time(NULL)) != STORE_OK)
 		return -1;
 	r = xcalloc(1, sizeof(*r));
 	r->set = set;
@@ -314,7 +247,8 @@ evaluator_set_rules(struct evaluator *ev, struct ruleset *set)
 	rules_unref(ev->rules);
 	ev->rules = r;
 	log_info("rules: %zu rule(s) from %zu pack(s), rule set %.19s",
-	    ruleset_rule_count(set), n, ruleset_digest(set));
+	    ruleset_rule_count(set), ruleset_pack_count(set),
+	    ruleset_digest(set));
 	if (ev->drift != NULL)
 		evaluator_tell_drift(ev);
 	/* What these rules have not judged yet. */

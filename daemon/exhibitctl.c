@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +62,14 @@ static const struct ctl_cmd ctl_cmds[] = {
 	    "the auditor's report: per ISO 27001:2022 control, every\n"
 	    "                    host's results with their evidence (see "
 	    "report --help)", ctl_report },
+	{ "export", "--audit NAME|--from T --to T -o FILE",
+	    "an auditor's evidence bundle: envelopes, keys, proofs, rules,\n"
+	    "                    results, waivers, drift (see export --help)",
+	    ctl_export },
+	{ "verify", "BUNDLE [--ledger-key FILE]",
+	    "check a bundle offline: signatures, proofs, checkpoints,\n"
+	    "                    completeness, results (see verify --help)",
+	    ctl_verify },
 	{ "alerts", "[--undelivered] [--json]",
 	    "the alert outbox: drift alerts delivered and waiting, with\n"
 	    "                    attempts and last errors", ctl_alerts },
@@ -128,6 +137,14 @@ ctl_load_conf(struct ctl *ctl)
 		ctl->state_dir = ctl->conf.state_dir;
 	ctl->loaded = 1;
 	return 0;
+}
+
+void
+ctl_actor(char *buf, size_t len)
+{
+	struct passwd	*pw = getpwuid(getuid());
+
+	snprintf(buf, len, "exhibitctl:%s", pw != NULL ? pw->pw_name : "?");
 }
 
 struct store *

@@ -223,14 +223,6 @@ waiver_for(const struct snapshot *s, const char *rule, const char *agent_id,
 	return NULL;
 }
 
-static void
-set_time(struct json_object *o, const char *key, time_t t)
-{
-	char	buf[TIMEFMT_RFC3339_LEN];
-
-	jsonutil_set_string(o, key, timefmt_rfc3339(t, buf, sizeof(buf)));
-}
-
 /* A result's status once waivers are applied; *w the waiver used. */
 static enum rule_status
 result_status(const struct snapshot *s, size_t i, struct json_object *r,
@@ -287,9 +279,9 @@ findings_list(struct findings *f, const struct findings_filter *flt,
 			jsonutil_set_string(o, "hostname", s.sets[i].hostname);
 			jsonutil_set_int64(o, "evidence_id",
 			    s.sets[i].evidence_id);
-			set_time(o, "received_at", s.sets[i].received_at);
-			set_time(o, "collected_at", s.sets[i].collected_at);
-			set_time(o, "evaluated_at", s.sets[i].evaluated_at);
+			jsonutil_set_time(o, "received_at", s.sets[i].received_at);
+			jsonutil_set_time(o, "collected_at", s.sets[i].collected_at);
+			jsonutil_set_time(o, "evaluated_at", s.sets[i].evaluated_at);
 			jsonutil_set_string(o, "rule", id);
 			if (ri != NULL) {
 				jsonutil_set_string(o, "title", ri->title);
@@ -311,7 +303,7 @@ findings_list(struct findings *f, const struct findings_filter *flt,
 				jsonutil_set_string(wo, "owner", w->owner);
 				jsonutil_set_string(wo, "justification",
 				    w->justification);
-				set_time(wo, "expires_at", w->expires_at);
+				jsonutil_set_time(wo, "expires_at", w->expires_at);
 				jsonutil_set(o, "waiver", wo);
 			}
 			if (ri != NULL) {
@@ -383,7 +375,7 @@ findings_hosts(struct findings *f, const struct findings_filter *flt,
 		jsonutil_set_string(o, "agent_id", agents[i].id);
 		jsonutil_set_string(o, "hostname", agents[i].hostname);
 		jsonutil_set_string(o, "machine_id", agents[i].machine_id);
-		set_time(o, "enrolled_at", agents[i].enrolled_at);
+		jsonutil_set_time(o, "enrolled_at", agents[i].enrolled_at);
 		for (k = 0; k < s.nsets; k++)
 			if (strcmp(s.sets[k].agent_id, agents[i].id) == 0)
 				break;
@@ -391,7 +383,7 @@ findings_hosts(struct findings *f, const struct findings_filter *flt,
 			jsonutil_set_string(o, "hostname", s.sets[k].hostname);
 			jsonutil_set_int64(o, "evidence_id",
 			    s.sets[k].evidence_id);
-			set_time(o, "last_seen", s.sets[k].received_at);
+			jsonutil_set_time(o, "last_seen", s.sets[k].received_at);
 			count_set(&s, k, counts);
 			jsonutil_set(o, "counts", counts_json(counts));
 			judged = counts[RULE_PASS] + counts[RULE_FAIL] +

@@ -195,22 +195,6 @@ http_drift_item(struct http_req *hr)
 	store_drift_clear(&d);
 }
 
-static struct json_object *
-audit_json(const struct store_audit *a)
-{
-	struct json_object	*o = json_object_new_object();
-	char			 t[TIMEFMT_RFC3339_LEN];
-
-	jsonutil_set_int64(o, "id", a->id);
-	jsonutil_set_string(o, "name", a->name);
-	jsonutil_set_string(o, "started_at", timefmt_rfc3339(a->started_at, t,
-	    sizeof(t)));
-	jsonutil_set_string(o, "started_by", a->started_by);
-	jsonutil_set_bool(o, "scheduled", a->scheduled);
-	jsonutil_set_int64(o, "hosts", a->hosts);
-	return o;
-}
-
 /* GET /v1/audits (readers), POST /v1/audits {"name"} (admin). */
 void
 http_audits(struct http_req *hr)

@@ -141,5 +141,6 @@ void	http_alerts_outbox(struct http_req *);
 void	http_ledger_checkpoint(struct http_req *);
 void	http_ledger_inclusion(struct http_req *);
 void	http_ledger_consistency(struct http_req *);
+void	http_export(struct http_req *);
 
 #endif

@@ -839,6 +839,55 @@ ruleset_evaluate(const struct ruleset *set, struct json_object *doc)
 	return out;
 }
 
+struct json_object *
+ruleset_evaluate_some(const struct ruleset *set, struct json_object *doc,
+    const size_t *idx, size_t n)
+{
+	struct json_object	*out;
+	struct docctx		 ctx;
+	size_t			 i;
+
+	docctx_init(&ctx, doc);
+	out = json_object_new_array_ext((int)(n > 0 ? n : 1));
+	for (i = 0; i < n; i++)
+		if (idx[i] < set->nrules)
+			json_object_array_add(out, rule_judge(
+			    &set->rules[idx[i]], &ctx));
+	docctx_clear(&ctx);
+	return out;
+}
+
+/* rooted: c's paths start at the document (a count's where is relative
+ * to the element counted). */
+static int
+cond_timed(const struct cond *c, int rooted)
+{
+	size_t	i;
+
+	if (c == NULL)
+		return 0;
+	if (c->kind == COND_LEAF && c->op >= OP_AGE_LT && c->op <= OP_AGE_GE)
+		return 1;
+	if (rooted && (c->kind == COND_LEAF || c->kind == COND_COUNT) &&
+	    c->path.nsteps > 0 && c->path.steps[0].kind == STEP_KEY &&
+	    c->path.steps[0].key != NULL &&
+	    strcmp(c->path.steps[0].key, "sections") != 0)
+		return 1;	/* outside the sections: seq, collected_at... */
+	if (cond_timed(c->where, 0))
+		return 1;
+	for (i = 0; i < c->nkids; i++)
+		if (cond_timed(c->kids[i], rooted))
+			return 1;
+	return 0;
+}
+
+int
+ruleset_rule_timed(const struct ruleset *set, size_t i)
+{
+	return i < set->nrules && (cond_timed(set->rules[i].applies_when, 1) ||
+	    cond_timed(set->rules[i].check, 1));
+}
+
 static const char *const rule_status_names[RULE_NSTATUS] = {
 	"pass", "not_applicable", "error", "fail", "waived"
 };

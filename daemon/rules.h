@@ -73,6 +73,20 @@ int	 rule_has_control(const struct rule_info *, const char *framework,
 struct json_object *ruleset_evaluate(const struct ruleset *,
 		    struct json_object *doc);
 
+/*
+ * Whether rule i's result can change with nothing but the time the
+ * document was collected: age operators, or a path into the document's
+ * collected_at or seq.  Every other rule judges a document's content
+ * alone, which lets a verifier judging thousands of unchanged documents
+ * judge their content once.
+ */
+int	 ruleset_rule_timed(const struct ruleset *, size_t i);
+
+/* Evaluate only rules idx[0..n) (indices in load order): their results,
+ * in that order, exactly as ruleset_evaluate() would give them. */
+struct json_object *ruleset_evaluate_some(const struct ruleset *,
+		    struct json_object *doc, const size_t *idx, size_t n);
+
 /* Statuses in order of concern, for summaries and sorting. */
 enum rule_status {
 	RULE_PASS,

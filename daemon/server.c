@@ -256,6 +256,7 @@ static const struct route {
 	    http_ledger_inclusion },
 	{ "/v1/ledger/proof/consistency", EVHTTP_REQ_GET,
 	    http_ledger_consistency },
+	{ "/v1/export",		EVHTTP_REQ_GET,		http_export },
 };
 #define NROUTES	(sizeof(routes) / sizeof(routes[0]))
 

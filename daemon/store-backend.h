@@ -168,6 +168,16 @@ enum store_status	sqlite_store_ledger_consistency(struct sqlite_store *,
 		    size_t *n);
 uint64_t	sqlite_store_ledger_reads(struct sqlite_store *);
 int	sqlite_store_ledger_signer(struct sqlite_store *);
+enum store_status	sqlite_store_evidence_period(struct sqlite_store *,
+		    const char *agent_id, time_t from, time_t to,
+		    store_period_fn fn, void *arg);
+enum store_status	sqlite_store_evidence_period_count(struct sqlite_store *,
+		    const char *agent_id, time_t from, time_t to, uint64_t *n);
+enum store_status	sqlite_store_evaluations_of(struct sqlite_store *,
+		    int64_t evidence_id, struct store_evaluation_row **out,
+		    size_t *n);
+enum store_status	sqlite_store_ruleset_list(struct sqlite_store *,
+		    char (**digests)[STORE_DIGEST_LEN], size_t *n);
 enum store_status	sqlite_store_alert_claim(struct sqlite_store *,
 		    int64_t id, time_t now, time_t until);
 enum store_status	sqlite_store_checkpoint_add(struct sqlite_store *,
@@ -331,6 +341,16 @@ enum store_status	pg_store_ledger_consistency(struct pg_store *,
 		    size_t *n);
 uint64_t	pg_store_ledger_reads(struct pg_store *);
 int	pg_store_ledger_signer(struct pg_store *);
+enum store_status	pg_store_evidence_period(struct pg_store *,
+		    const char *agent_id, time_t from, time_t to,
+		    store_period_fn fn, void *arg);
+enum store_status	pg_store_evidence_period_count(struct pg_store *,
+		    const char *agent_id, time_t from, time_t to, uint64_t *n);
+enum store_status	pg_store_evaluations_of(struct pg_store *,
+		    int64_t evidence_id, struct store_evaluation_row **out,
+		    size_t *n);
+enum store_status	pg_store_ruleset_list(struct pg_store *,
+		    char (**digests)[STORE_DIGEST_LEN], size_t *n);
 enum store_status	pg_store_alert_claim(struct pg_store *,
 		    int64_t id, time_t now, time_t until);
 enum store_status	pg_store_checkpoint_add(struct pg_store *,

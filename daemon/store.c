@@ -568,3 +568,31 @@ store_alert_claim(struct store *st, int64_t id, time_t now, time_t until)
 {
 	DISPATCH(st, alert_claim, id, now, until);
 }
+
+enum store_status
+store_evidence_period(struct store *st, const char *agent_id, time_t from,
+    time_t to, store_period_fn fn, void *arg)
+{
+	DISPATCH(st, evidence_period, agent_id, from, to, fn, arg);
+}
+
+enum store_status
+store_evidence_period_count(struct store *st, const char *agent_id,
+    time_t from, time_t to, uint64_t *n)
+{
+	DISPATCH(st, evidence_period_count, agent_id, from, to, n);
+}
+
+enum store_status
+store_evaluations_of(struct store *st, int64_t evidence_id,
+    struct store_evaluation_row **out, size_t *n)
+{
+	DISPATCH(st, evaluations_of, evidence_id, out, n);
+}
+
+enum store_status
+store_ruleset_list(struct store *st, char (**digests)[STORE_DIGEST_LEN],
+    size_t *n)
+{
+	DISPATCH(st, ruleset_list, digests, n);
+}

@@ -609,4 +609,40 @@ enum store_status store_checkpoint_latest(struct store *,
 		    struct store_checkpoint *);
 void		  store_checkpoint_clear(struct store_checkpoint *);
 
+/*
+ * Export (auditors' bundles, daemon/export.c).  One agent's documents
+ * received in [from, to], in seq order, handed to fn one at a time so
+ * that a bundle of any size streams in bounded memory; fn may call other
+ * store functions.  fn returning -1 stops the walk: STORE_ERROR.
+ */
+struct store_period_row {
+	int64_t		 evidence_id;
+	int64_t		 seq;
+	time_t		 received_at;
+	time_t		 collected_at;
+	char		 digest[STORE_DIGEST_LEN];
+	int64_t		 leaf_index;	/* -1: not in the ledger */
+};
+typedef int	(*store_period_fn)(void *arg, const struct store_period_row *);
+enum store_status store_evidence_period(struct store *, const char *agent_id,
+		    time_t from, time_t to, store_period_fn fn, void *arg);
+/* How many documents of the agent (or of all: NULL) were received in
+ * [from, to]. */
+enum store_status store_evidence_period_count(struct store *,
+		    const char *agent_id, time_t from, time_t to, uint64_t *n);
+
+/* A document's evaluations, one per rule set, oldest first. */
+struct store_evaluation_row {
+	char		 ruleset[STORE_DIGEST_LEN];
+	char		 results[STORE_DIGEST_LEN];
+	time_t		 evaluated_at;
+	int		 counts[STORE_NCOUNTS];
+};
+enum store_status store_evaluations_of(struct store *, int64_t evidence_id,
+		    struct store_evaluation_row **out, size_t *n);
+
+/* Every rule set ever recorded, oldest first (allocated). */
+enum store_status store_ruleset_list(struct store *,
+		    char (**digests)[STORE_DIGEST_LEN], size_t *n);
+
 #endif

@@ -94,14 +94,6 @@ waiver_state(const struct store_waiver *w, time_t now)
 	return "active";
 }
 
-static void
-set_time(struct json_object *o, const char *key, time_t t)
-{
-	char	buf[TIMEFMT_RFC3339_LEN];
-
-	jsonutil_set_string(o, key, timefmt_rfc3339(t, buf, sizeof(buf)));
-}
-
 struct json_object *
 waiver_json(const struct store_waiver *w, time_t now)
 {
@@ -113,11 +105,11 @@ waiver_json(const struct store_waiver *w, time_t now)
 	jsonutil_set_string(o, "host", w->host);
 	jsonutil_set_string(o, "owner", w->owner);
 	jsonutil_set_string(o, "justification", w->justification);
-	set_time(o, "created_at", w->created_at);
+	jsonutil_set_time(o, "created_at", w->created_at);
 	jsonutil_set_string(o, "created_by", w->created_by);
-	set_time(o, "expires_at", w->expires_at);
+	jsonutil_set_time(o, "expires_at", w->expires_at);
 	if (w->removed_at != 0) {
-		set_time(o, "removed_at", w->removed_at);
+		jsonutil_set_time(o, "removed_at", w->removed_at);
 		jsonutil_set_string(o, "removed_by", w->removed_by);
 	}
 	return o;

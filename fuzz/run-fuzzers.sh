@@ -21,5 +21,6 @@ for f in "$builddir"/fuzz/fuzz-*; do
 	rm -rf "$corpus"
 done
 # Harnesses keep scratch trees in /tmp for speed; remove them.
-rm -rf /tmp/fuzz-collect.* /tmp/exhibit-fuzz-path.* /tmp/fuzz-ingest.*
+rm -rf /tmp/fuzz-collect.* /tmp/exhibit-fuzz-path.* /tmp/fuzz-ingest.* \
+    /tmp/fuzz-verify.*
 exit $status

@@ -9,6 +9,8 @@ pkgs=(
 	build-essential autoconf automake pkg-config
 	libevent-dev libssl-dev libjson-c-dev libcurl4-openssl-dev
 	libsqlite3-dev libpq-dev libcmocka-dev
+	# libarchive writes and reads the auditors' export bundles (tar.gz)
+	libarchive-dev
 	# clang for the second compiler, libFuzzer and its sanitizer runtimes
 	clang libclang-rt-14-dev
 	# command-line tools the tests drive: openssl (cross-checks), sqlite3
@@ -16,10 +18,17 @@ pkgs=(
 	# the PostgreSQL server: the store tests start a throwaway cluster
 	# (tests/pg/pg-cluster.sh) and run against it as well
 	postgresql
+	# headless Chromium renders the fieldwork report's HTML in its test
+	chromium
 	# systemd-analyze (verify, security --offline) and systemd-sysusers
 	# check the units offline: systemd need not be running.  procps has
 	# /bin/kill, which exhibitd.service's ExecReload= names.
 	systemd procps
+	# the Debian packages (debian/, test-suite stage 4): dpkg-buildpackage
+	# comes with dpkg-dev (build-essential); debhelper 13 brings
+	# dh-autoreconf.  systemd above has systemd-sysusers, which
+	# exhibitd's postinst runs.
+	debhelper
 )
 
 missing=()

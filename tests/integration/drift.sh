@@ -8,7 +8,6 @@
 
 AGENT=$top_builddir/exhibit-agent
 CTLB=$top_builddir/exhibitctl
-FIX=$top_srcdir/tests/fixtures
 
 mkdir "$TMP/rules" "$TMP/hook"
 cp "$top_srcdir/conf/rules/"*.json "$TMP/rules/"
@@ -25,22 +24,8 @@ daemon_start "$LOG" || exit 1
 ctl() { "$CTLB" -f "$DCONF" "$@"; }
 token() { ctl token create --role "$1" | grep -o 'exh_[A-Za-z0-9_-]*' | head -1; }
 
-# The drifted fixture with the hardened host's identity: the same host,
-# reconfigured.
-root() {
-	rm -rf "$TMP/root"
-	cp -a "$FIX/$1" "$TMP/root"
-	cp "$FIX/debian12-hardened/etc/hostname" \
-	    "$FIX/debian12-hardened/etc/machine-id" "$TMP/root/etc/"
-}
 root debian12-hardened
-printf '[agent]\nroot = %s\nstate_dir = %s\nlog = stderr\n' "$TMP/root" \
-    "$TMP/a" >"$TMP/a.conf"
-ag() { "$AGENT" -f "$TMP/a.conf" "$@"; }
-enroll_token 1 >"$TMP/tok"
-run ag enroll --server "$URL" --token-file "$TMP/tok" --ca-file "$CA"
-expect_rc 0 "the agent enrolls"
-A=$(ag status --json | grep -o '"agent_id": *"ag_[a-z0-9]*"' | cut -d'"' -f4)
+agent_enroll
 
 # items STATE KIND: "subject subject ..." sorted, of this agent.
 items() {

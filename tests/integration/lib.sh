@@ -151,3 +151,28 @@ enroll_token() {
 	"$top_builddir/exhibitctl" -f "$DCONF" token create --role enroll \
 	    --uses "$1" | grep -o 'exh_[A-Za-z0-9_-]*' | head -1
 }
+
+# --- a real agent on a fixture root ----------------------------------------
+
+# root FIXTURE: $TMP/root becomes that fixture with the debian12-hardened
+# host's identity, so switching fixtures is the same host reconfigured.
+root() {
+	local fix=$top_srcdir/tests/fixtures
+	rm -rf "$TMP/root"
+	cp -a "$fix/$1" "$TMP/root"
+	cp "$fix/debian12-hardened/etc/hostname" \
+	    "$fix/debian12-hardened/etc/machine-id" "$TMP/root/etc/"
+}
+
+# ag ARGS...: exhibit-agent on $TMP/root, its state in $TMP/a.
+ag() { "$top_builddir/exhibit-agent" -f "$TMP/a.conf" "$@"; }
+
+# agent_enroll: enroll ag with a one-use token (a test of its own); sets A.
+agent_enroll() {
+	printf '[agent]\nroot = %s\nstate_dir = %s\nlog = stderr\n' \
+	    "$TMP/root" "$TMP/a" >"$TMP/a.conf"
+	enroll_token 1 >"$TMP/tok"
+	run ag enroll --server "$URL" --token-file "$TMP/tok" --ca-file "$CA"
+	expect_rc 0 "the agent enrolls"
+	A=$(ag status --json | grep -o '"agent_id": *"ag_[a-z0-9]*"' | cut -d'"' -f4)
+}

@@ -49,8 +49,12 @@ run ctl report --format pdf
 expect_rc 2 "an unknown format"
 run ctl report --at yesterday
 expect_rc 2 "a malformed time"
-run ctl report extra
-expect_rc 2 "a stray argument"
+run ctl report extra more
+expect_rc 2 "stray arguments"
+# One argument is a bundle (fieldwork.sh tests that report).
+run ctl report "$TMP/no-such-bundle.tar.gz"
+expect_rc 1 "a bundle that does not exist"
+expect_in err "no-such-bundle.tar.gz: not a readable bundle" "is named"
 run ctl report -o "$TMP/no/such/dir/r.html"
 expect_rc 1 "an output file that cannot be written"
 

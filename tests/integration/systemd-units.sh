@@ -45,6 +45,10 @@ adir=$(key "$top_srcdir/conf/agent.conf" state_dir)
 [[ $(key "$UNITS/exhibit-agent.service" ConditionPathExists) == "$adir/agent.pem" ]] &&
     ok "exhibit-agent: started once enrolled ($adir/agent.pem)" ||
     not_ok "exhibit-agent: ConditionPathExists= $(key "$UNITS/exhibit-agent.service" ConditionPathExists)"
+ddir=$(key "$top_srcdir/conf/exhibitd.conf" state_dir)
+[[ $(key "$UNITS/exhibitd.service" ConditionPathExists) == "$ddir/ca.key" ]] &&
+    ok "exhibitd: started once initialised ($ddir/ca.key)" ||
+    not_ok "exhibitd: ConditionPathExists= $(key "$UNITS/exhibitd.service" ConditionPathExists)"
 grep -q "^u exhibit " "$top_srcdir/systemd/exhibit.sysusers" &&
     [[ $(key "$UNITS/exhibitd.service" User) == exhibit ]] &&
     ok "exhibitd runs as exhibit, which exhibit.sysusers creates" ||

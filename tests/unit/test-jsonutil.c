@@ -143,9 +143,11 @@ test_build_and_serialise(void **state)
 	jsonutil_set_bool(o, "m", 0);
 	jsonutil_set_string(o, "n", NULL);
 	jsonutil_set(o, "arr", json_object_new_array());
+	jsonutil_set_time(o, "t", 1795860000);
 	/* Insertion order is kept, and "/" is not escaped. */
 	assert_string_equal(jsonutil_to_string(o, 0),
-	    "{\"z\":\"a/b\",\"a\":3,\"m\":false,\"n\":null,\"arr\":[]}");
+	    "{\"z\":\"a/b\",\"a\":3,\"m\":false,\"n\":null,\"arr\":[],"
+	    "\"t\":\"2026-11-28T10:00:00Z\"}");
 	assert_non_null(strstr(jsonutil_to_string(o, 1), "\n  \"a\": 3"));
 	json_object_put(o);
 }
