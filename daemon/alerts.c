@@ -47,6 +47,10 @@
 
 #define ALERTS_FETCH		256	/* due entries read per poll */
 #define ALERTS_INFLIGHT		4	/* requests per sink at once */
+/* An entry claimed for sending is left to this instance for so long
+ * (store_alert_claim()): longer than any attempt takes (the timeout is
+ * at most 300 s); another instance sends it after, if this one died. */
+#define ALERTS_LEASE		600
 #define ALERTS_BATCH_MAX	100	/* entries in one batched request */
 #define ALERTS_RETRY_MAX	3600	/* backoff cap, seconds */
 #define ALERTS_IDLE_POLL	60.0	/* seconds between polls at most */
@@ -753,6 +757,25 @@ alerts_sink(struct alerts *a, const char *name)
 	return NULL;
 }
 
+/* Of e[0..n), the entries this instance claims, moved to the front:
+ * their count.  Another instance sharing the outbox has the others. */
+static size_t
+alerts_claim(struct alerts *a, struct store_alert **e, size_t n, time_t now)
+{
+	struct store_alert	*t;
+	size_t			 i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		if (store_alert_claim(a->store, e[i]->id, now,
+		    now + ALERTS_LEASE) != STORE_OK)
+			continue;
+		t = e[k];
+		e[k++] = e[i];
+		e[i] = t;
+	}
+	return k;
+}
+
 /* Start what sink s may of its due entries e[0..n); lower *wake to
  * when it may do more. */
 static void
@@ -760,7 +783,7 @@ alerts_sink_due(struct alerts *a, struct sink *s, struct store_alert **e,
     size_t n, time_t now, double mono, double *wake)
 {
 	double	wait;
-	size_t	i, take;
+	size_t	i, take, k;
 
 	if (n == 0) {
 		s->window_end = 0;
@@ -768,7 +791,9 @@ alerts_sink_due(struct alerts *a, struct sink *s, struct store_alert **e,
 	}
 	if (s->kind == SINK_SYSLOG) {
 		for (i = 0; i < n; i++) {
-			if (syslog_deliver(s, e[i]) == 0 &&
+			if (store_alert_claim(a->store, e[i]->id, now,
+			    now + ALERTS_LEASE) == STORE_OK &&
+			    syslog_deliver(s, e[i]) == 0 &&
 			    store_alert_delivered(a->store, e[i]->id, now) ==
 			    STORE_OK)
 				s->delivered++;
@@ -796,7 +821,9 @@ alerts_sink_due(struct alerts *a, struct sink *s, struct store_alert **e,
 		take = s->batch_window > 0 ? n - i : 1;
 		if (take > ALERTS_BATCH_MAX)
 			take = ALERTS_BATCH_MAX;
-		alerts_send(a, s, e + i, take, now);
+		/* Of several instances sharing the outbox, one sends each. */
+		if ((k = alerts_claim(a, e + i, take, now)) > 0)
+			alerts_send(a, s, e + i, k, now);
 	}
 	s->window_end = 0;
 }

@@ -74,6 +74,7 @@ int
 ctl_init(struct ctl *ctl, int argc, char **argv)
 {
 	struct store		*st;
+	struct store_conf	 sc;
 	struct store_token	 tok;
 	struct stat		 sb;
 	EVP_PKEY		*cakey, *srvkey, *ledgerkey;
@@ -126,7 +127,8 @@ ctl_init(struct ctl *ctl, int argc, char **argv)
 	}
 	free(path);
 
-	if ((st = store_open(ctl->state_dir, err, sizeof(err))) == NULL) {
+	daemon_conf_store(&ctl->conf, ctl->state_dir, &sc);
+	if ((st = store_open_conf(&sc, err, sizeof(err))) == NULL) {
 		log_warnx("init: %s", err);
 		goto out;
 	}

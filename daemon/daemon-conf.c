@@ -28,10 +28,20 @@ static const int facilities[] = {
 	LOG_LOCAL2, LOG_LOCAL3, LOG_LOCAL4, LOG_LOCAL5, LOG_LOCAL6, LOG_LOCAL7,
 };
 
+/* In enum store_backend's order. */
+static const char *const store_backend_names[] = {
+	"sqlite", "postgresql", NULL
+};
+
 static const struct conf_key daemon_conf_keys[] = {
 	{ "daemon", "state_dir", CONF_PATH,
 	    offsetof(struct daemon_conf, state_dir), EXHIBIT_STATEDIR,
 	    0, 0, NULL },
+	{ "store", "backend", CONF_ENUM,
+	    offsetof(struct daemon_conf, store_backend), "sqlite",
+	    0, 0, store_backend_names },
+	{ "store", "connection", CONF_STRING,
+	    offsetof(struct daemon_conf, store_connection), NULL, 0, 0, NULL },
 	{ "daemon", "log", CONF_ENUM,
 	    offsetof(struct daemon_conf, log_dest), "auto",
 	    0, 0, log_dest_names },
@@ -238,7 +248,32 @@ daemon_conf_check(const char *path, struct daemon_conf *dc,
 	for (i = 0; i < n; i++)
 		free(lines[i]);
 	free(lines);
+	if (dc->store_backend == STORE_POSTGRESQL &&
+	    dc->store_connection == NULL) {
+		conf_errors_add(errs, "%s: [store] backend is postgresql but "
+		    "connection is not set (a libpq connection string, "
+		    "\"host=... dbname=...\")", path);
+		bad++;
+	}
+#ifndef HAVE_POSTGRESQL
+	if (dc->store_backend == STORE_POSTGRESQL) {
+		conf_errors_add(errs, "%s: [store] backend postgresql: this "
+		    "exhibitd was built without PostgreSQL", path);
+		bad++;
+	}
+#endif
 	return bad;
+}
+
+void
+daemon_conf_store(const struct daemon_conf *dc, const char *state_dir,
+    struct store_conf *sc)
+{
+	memset(sc, 0, sizeof(*sc));
+	sc->backend = dc->store_backend == STORE_POSTGRESQL ?
+	    STORE_POSTGRESQL : STORE_SQLITE;
+	sc->state_dir = state_dir != NULL ? state_dir : dc->state_dir;
+	sc->connection = dc->store_connection;
 }
 
 int

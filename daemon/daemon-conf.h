@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "conf.h"
+#include "store.h"
 
 #define DAEMON_CONF_PATH	EXHIBIT_CONFDIR "/exhibitd.conf"
 #define DAEMON_RULES_DIR	EXHIBIT_CONFDIR "/rules"
@@ -15,6 +16,8 @@
 struct daemon_conf {
 	char	*state_dir;
 	int	 log_dest;	/* index into log_dest_names */
+	int		 store_backend;		/* enum store_backend */
+	char		*store_connection;	/* libpq connection string */
 	char		*server_names;	/* DNS names and addresses, comma-separated */
 	char		*listen;	/* host:port */
 	long long	 max_connections;
@@ -65,6 +68,11 @@ int	daemon_conf_facility(int);
  */
 int	daemon_conf_headers(const char *spec, char ***lines, size_t *n,
 	    char *err, size_t errlen);
+
+/* The store the configuration names; state_dir NULL: the configured
+ * one.  sc points into dc. */
+void	daemon_conf_store(const struct daemon_conf *dc, const char *state_dir,
+	    struct store_conf *sc);
 
 /* The defaults alone, for when no file exists. */
 void	daemon_conf_defaults(struct daemon_conf *);

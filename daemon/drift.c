@@ -122,12 +122,58 @@ status_of(struct json_object *r)
 	    "";
 }
 
+/*
+ * The agent's unresolved items, as "kind subject" keys (NULL: unknown).
+ * Comparing results resolves only what is there: one read instead of a
+ * store call per rule, which with PostgreSQL is a round trip each.
+ */
+static struct json_object *
+drift_unresolved(struct drift *dr, const char *agent)
+{
+	struct store_drift_filter	 f;
+	struct store_drift		*d;
+	struct json_object		*set;
+	size_t				 n, i;
+	char				*k;
+
+	memset(&f, 0, sizeof(f));
+	f.state = "unresolved";
+	f.agent = agent;
+	if (store_drift_list(dr->store, &f, &d, &n) != STORE_OK)
+		return NULL;
+	set = json_object_new_object();
+	for (i = 0; i < n; i++) {
+		k = xasprintf("%s %s", d[i].kind, d[i].subject);
+		json_object_object_add(set, k, NULL);
+		free(k);
+	}
+	store_drift_list_free(d, n);
+	return set;
+}
+
+/* drift_resolve() when set (drift_unresolved()) may hold the item. */
+static void
+drift_resolve_in(struct drift *dr, struct json_object *set, const char *agent,
+    const char *kind, const char *subject, const char *why, time_t now)
+{
+	char	*k;
+	int	 there = 1;
+
+	if (set != NULL) {
+		k = xasprintf("%s %s", kind, subject);
+		there = json_object_object_get_ex(set, k, NULL);
+		free(k);
+	}
+	if (there)
+		drift_resolve(dr, agent, kind, subject, why, now);
+}
+
 static void
 drift_rules_compare(struct drift *dr, const char *agent,
     const struct store_baseline *b, int64_t evidence_id,
     struct json_object *results, time_t now)
 {
-	struct json_object	*base, *basemap, *r, *o, *detail, *v;
+	struct json_object	*base, *basemap, *r, *o, *detail, *v, *open;
 	const char		*id, *was, *is;
 	char			*body, err[128];
 	size_t			 len, i, n;
@@ -141,6 +187,7 @@ drift_rules_compare(struct drift *dr, const char *agent,
 		return;
 	basemap = results_by_rule(base);
 	json_object_put(base);
+	open = drift_unresolved(dr, agent);
 	n = json_object_array_length(results);
 	for (i = 0; i < n; i++) {
 		r = json_object_array_get_idx(results, i);
@@ -150,9 +197,9 @@ drift_rules_compare(struct drift *dr, const char *agent,
 		was = status_of(o);
 		is = status_of(r);
 		if (strcmp(was, is) == 0) {
-			drift_resolve(dr, agent, "rule_regressed", id,
+			drift_resolve_in(dr, open, agent, "rule_regressed", id,
 			    "back to its baseline result", now);
-			drift_resolve(dr, agent, "rule_recovered", id,
+			drift_resolve_in(dr, open, agent, "rule_recovered", id,
 			    "back to its baseline result", now);
 			continue;
 		}
@@ -180,10 +227,11 @@ drift_rules_compare(struct drift *dr, const char *agent,
 		    "rule_regressed" : "rule_recovered", id, b->audit_id,
 		    evidence_id, detail, now);
 		/* The opposite direction, if open, is over. */
-		drift_resolve(dr, agent, strcmp(is, "fail") == 0 ?
+		drift_resolve_in(dr, open, agent, strcmp(is, "fail") == 0 ?
 		    "rule_recovered" : "rule_regressed", id,
 		    "the rule changed direction", now);
 	}
+	json_object_put(open);
 	json_object_put(basemap);
 }
 
@@ -474,6 +522,9 @@ drift_silence(evutil_socket_t fd, short what, void *arg)
  * first seen), so a restart neither misses one nor starts one twice: one
  * due while the daemon was down starts once when it is back.
  */
+static int	drift_audit_start(struct drift *, const char *, const char *,
+		    time_t, int64_t *, int64_t *);
+
 static void
 drift_audit_due(evutil_socket_t fd, short what, void *arg)
 {
@@ -492,7 +543,9 @@ drift_audit_due(evutil_socket_t fd, short what, void *arg)
 		return;
 	timefmt_rfc3339(now, day, sizeof(day));
 	snprintf(name, sizeof(name), "Scheduled audit %.10s", day);
-	(void)drift_audit(dr, name, "schedule", 1, &id, &hosts);
+	/* Another instance sharing the store may be first: it starts the
+	 * audit, this one none. */
+	(void)drift_audit_start(dr, name, "schedule", last, &id, &hosts);
 }
 
 static void
@@ -570,17 +623,39 @@ int
 drift_audit(struct drift *dr, const char *name, const char *by,
     int scheduled, int64_t *audit_id, int64_t *hosts)
 {
+	time_t	last = 0;
+
+	if (scheduled && store_audit_last_scheduled(dr->store, &last) !=
+	    STORE_OK)
+		return -1;
+	return drift_audit_start(dr, name, by, scheduled ? last : -1,
+	    audit_id, hosts);
+}
+
+/* after: -1 for an audit by hand, else the last scheduled audit's start
+ * the caller saw. */
+static int
+drift_audit_start(struct drift *dr, const char *name, const char *by,
+    time_t after, int64_t *audit_id, int64_t *hosts)
+{
 	struct store_audit	 a;
 	int64_t			*resolved;
 	size_t			 n, i;
+	enum store_status	 rc;
 
 	memset(&a, 0, sizeof(a));
 	snprintf(a.name, sizeof(a.name), "%s", name);
 	snprintf(a.started_by, sizeof(a.started_by), "%s", by);
 	a.started_at = timefmt_now();
-	a.scheduled = scheduled;
-	if (store_audit_start(dr->store, &a, &resolved, &n) != STORE_OK)
+	a.scheduled = after != -1;
+	a.scheduled_after = after != -1 ? after : 0;
+	if ((rc = store_audit_start(dr->store, &a, &resolved, &n)) !=
+	    STORE_OK) {
+		if (rc == STORE_EXISTS)
+			log_info("audit \"%s\": started by another instance",
+			    name);
 		return -1;
+	}
 	log_info("audit %lld \"%s\" started by %s: %lld baseline(s) frozen, "
 	    "%zu drift item(s) superseded", (long long)a.id, a.name, by,
 	    (long long)a.hosts, n);

@@ -150,8 +150,9 @@ ctl_actor(char *buf, size_t len)
 struct store *
 ctl_open_store(struct ctl *ctl)
 {
-	struct store	*st;
-	char		 err[512], *ca;
+	struct store_conf	 sc;
+	struct store		*st;
+	char			 err[512], *ca;
 
 	if (ctl_load_conf(ctl) == -1)
 		return NULL;
@@ -163,7 +164,8 @@ ctl_open_store(struct ctl *ctl)
 		return NULL;
 	}
 	free(ca);
-	if ((st = store_open(ctl->state_dir, err, sizeof(err))) == NULL)
+	daemon_conf_store(&ctl->conf, ctl->state_dir, &sc);
+	if ((st = store_open_conf(&sc, err, sizeof(err))) == NULL)
 		log_warnx("%s", err);
 	return st;
 }

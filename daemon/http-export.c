@@ -35,6 +35,8 @@
 struct export_job {
 	struct http_req		 hr;	/* a copy */
 	char			*state_dir;
+	struct store_conf	 store;	/* its pointers: state_dir, connection */
+	char			*connection;
 	char			*audit;
 	struct strv		 hosts, controls;
 	struct export_request	 req;
@@ -52,7 +54,9 @@ export_work(void *arg)
 	struct export_job	*j = arg;
 	struct store		*st;
 
-	if ((st = store_open(j->state_dir, j->err, sizeof(j->err))) == NULL) {
+	/* A connection of its own: the loop's is the loop thread's. */
+	if ((st = store_open_conf(&j->store, j->err, sizeof(j->err))) ==
+	    NULL) {
 		j->rc = -1;
 		return;
 	}
@@ -115,6 +119,7 @@ out:
 	unlink(j->path);
 	free(j->path);
 	free(j->state_dir);
+	free(j->connection);
 	free(j->audit);
 	strv_free(&j->hosts);
 	strv_free(&j->controls);
@@ -186,6 +191,10 @@ http_export(struct http_req *hr)
 		store_checkpoint_clear(&c);
 	j->hr = *hr;
 	j->state_dir = xstrdup(hr->conf->state_dir);
+	daemon_conf_store(hr->conf, j->state_dir, &j->store);
+	if (j->store.connection != NULL)
+		j->connection = xstrdup(j->store.connection);
+	j->store.connection = j->connection;
 	j->path = xasprintf("%s/export.%ld.%p.tmp", hr->conf->state_dir,
 	    (long)getpid(), (void *)j);
 	snprintf(j->by, sizeof(j->by), "api:%s (%s)", hr->person.id,

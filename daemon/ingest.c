@@ -525,6 +525,15 @@ ingest_store(struct store *st, const char *agent_id, struct ingest_doc *d,
 		r->status = 201;
 		return;
 	case STORE_EXISTS:
+		/* Stored since the lookup above: by another exhibitd on the
+		 * same database, for an agent that retried there.  The same
+		 * bytes get the original receipt. */
+		if (store_evidence_find(st, agent_id, d->seq, &old) ==
+		    STORE_OK && strcmp(old.digest, d->digest) == 0) {
+			r->status = 200;
+			r->receipt = old;
+			return;
+		}
 		ingest_refuse(r, 409, "seq_conflict", "seq %lld was already "
 		    "stored", (long long)d->seq);
 		return;

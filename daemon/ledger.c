@@ -229,6 +229,18 @@ ledger_checkpoint(struct ledger *l, int fresh, struct store_checkpoint *out)
 	res = store_checkpoint_latest(l->store, &last);
 	if (res != STORE_OK && res != STORE_NOT_FOUND)
 		return -1;
+	/*
+	 * Sign only outside a batch, and only as the signer of the
+	 * instances sharing the store: inside a batch the durable size
+	 * may lag a checkpoint another instance signed, which is no
+	 * inconsistency.  Serve the newest meanwhile.
+	 */
+	if (store_in_batch(l->store) || !store_ledger_signer(l->store)) {
+		if (res != STORE_OK)
+			return -1;
+		*out = last;
+		return 0;
+	}
 	/* Only what reached the disk: leaves lost in a crash would come
 	 * back in another order, under a root already signed. */
 	size = store_ledger_durable(l->store);

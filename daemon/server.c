@@ -615,8 +615,9 @@ struct server *
 server_start(struct event_base *base, const struct daemon_conf *conf,
     struct ruleset *rules)
 {
-	struct server	*srv;
-	char		*path, err[512];
+	struct server		*srv;
+	struct store_conf	 sc;
+	char			*path, err[512];
 
 	if (conn_idx == -1 && (conn_idx = SSL_get_ex_new_index(0, NULL, NULL,
 	    NULL, conn_ex_free)) == -1)
@@ -644,8 +645,8 @@ server_start(struct event_base *base, const struct daemon_conf *conf,
 	}
 	if ((srv->ctx = server_tls(conf->state_dir)) == NULL)
 		goto fail;
-	if ((srv->store = store_open(conf->state_dir, err,
-	    sizeof(err))) == NULL) {
+	daemon_conf_store(conf, NULL, &sc);
+	if ((srv->store = store_open_conf(&sc, err, sizeof(err))) == NULL) {
 		log_warnx("store: %s", err);
 		goto fail;
 	}

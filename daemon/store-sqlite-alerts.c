@@ -45,7 +45,7 @@ store_alert_row(sqlite3_stmt *s, struct store_alert *a)
 
 /* Step s to its end, collecting rows; s is finalized. */
 static enum store_status
-store_alert_rows(struct store *st, sqlite3_stmt *s, const char *what,
+store_alert_rows(struct sqlite_store *st, sqlite3_stmt *s, const char *what,
     struct store_alert **out, size_t *n)
 {
 	int	rc;
@@ -67,7 +67,7 @@ store_alert_rows(struct store *st, sqlite3_stmt *s, const char *what,
 }
 
 static enum store_status
-store_alert_add_locked(struct store *st, struct store_alert *a)
+store_alert_add_locked(struct sqlite_store *st, struct store_alert *a)
 {
 	sqlite3_stmt	*s;
 	int		 rc;
@@ -111,7 +111,7 @@ store_alert_add_locked(struct store *st, struct store_alert *a)
 }
 
 enum store_status
-store_alert_add(struct store *st, struct store_alert *a)
+sqlite_store_alert_add(struct sqlite_store *st, struct store_alert *a)
 {
 	enum store_status	res;
 
@@ -126,7 +126,7 @@ store_alert_add(struct store *st, struct store_alert *a)
 }
 
 enum store_status
-store_alert_due(struct store *st, time_t now, size_t limit,
+sqlite_store_alert_due(struct sqlite_store *st, time_t now, size_t limit,
     struct store_alert **out, size_t *n)
 {
 	sqlite3_stmt	*s;
@@ -146,7 +146,7 @@ store_alert_due(struct store *st, time_t now, size_t limit,
 /* One UPDATE of an undelivered entry: STORE_OK, or STORE_NOT_FOUND when
  * there is no such entry or it was delivered already. */
 static enum store_status
-store_alert_update(struct store *st, const char *what, const char *sql,
+store_alert_update(struct sqlite_store *st, const char *what, const char *sql,
     int64_t id, time_t t, const char *error)
 {
 	enum store_status	 res;
@@ -171,7 +171,7 @@ store_alert_update(struct store *st, const char *what, const char *sql,
 }
 
 enum store_status
-store_alert_delivered(struct store *st, int64_t id, time_t now)
+sqlite_store_alert_delivered(struct sqlite_store *st, int64_t id, time_t now)
 {
 	return store_alert_update(st, "alert_delivered", "UPDATE alert_outbox "
 	    "SET delivered_at = ?1, last_error = ?2, attempts = attempts + 1 "
@@ -179,7 +179,7 @@ store_alert_delivered(struct store *st, int64_t id, time_t now)
 }
 
 enum store_status
-store_alert_retry(struct store *st, int64_t id, time_t next,
+sqlite_store_alert_retry(struct sqlite_store *st, int64_t id, time_t next,
     const char *error)
 {
 	char	buf[256];
@@ -193,7 +193,7 @@ store_alert_retry(struct store *st, int64_t id, time_t next,
 }
 
 enum store_status
-store_alert_list(struct store *st, int undelivered_only, size_t limit,
+sqlite_store_alert_list(struct sqlite_store *st, int undelivered_only, size_t limit,
     struct store_alert **out, size_t *n)
 {
 	sqlite3_stmt	*s;
@@ -216,7 +216,7 @@ store_alert_list(struct store *st, int undelivered_only, size_t limit,
 }
 
 enum store_status
-store_alert_next_due(struct store *st, time_t *at)
+sqlite_store_alert_next_due(struct sqlite_store *st, time_t *at)
 {
 	sqlite3_stmt	*s;
 	int		 rc;
@@ -230,6 +230,18 @@ store_alert_next_due(struct store *st, time_t *at)
 		*at = (time_t)sqlite3_column_int64(s, 0);
 	sqlite3_finalize(s);
 	return rc == SQLITE_ROW ? STORE_OK : store_fail(st, "alert_next_due");
+}
+
+/* One instance: nothing to claim against. */
+enum store_status
+sqlite_store_alert_claim(struct sqlite_store *st, int64_t id, time_t now,
+    time_t until)
+{
+	(void)st;
+	(void)id;
+	(void)now;
+	(void)until;
+	return STORE_OK;
 }
 
 void

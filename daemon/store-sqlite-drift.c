@@ -21,13 +21,30 @@
 /* --- audits and baselines ------------------------------------------------ */
 
 static enum store_status
-store_audit_start_locked(struct store *st, struct store_audit *a,
+store_audit_start_locked(struct sqlite_store *st, struct store_audit *a,
     int64_t **resolved, size_t *nresolved)
 {
 	sqlite3_stmt	*s;
 	char		*why;
 	int		 rc;
 
+	/* BEGIN IMMEDIATE holds the write lock: no other start between
+	 * this check and the insert. */
+	if (a->scheduled) {
+		if (sqlite3_prepare_v2(st->db, "SELECT coalesce(max(started_at), "
+		    "0) FROM audits WHERE scheduled = 1", -1, &s, NULL) !=
+		    SQLITE_OK)
+			return store_fail(st, "audit_start");
+		rc = sqlite3_step(s);
+		if (rc == SQLITE_ROW && sqlite3_column_int64(s, 0) >
+		    (sqlite3_int64)a->scheduled_after) {
+			sqlite3_finalize(s);
+			return STORE_EXISTS;
+		}
+		sqlite3_finalize(s);
+		if (rc != SQLITE_ROW)
+			return store_fail(st, "audit_start");
+	}
 	if (sqlite3_prepare_v2(st->db, "INSERT INTO audits (name, started_at, "
 	    "started_by, scheduled) VALUES (?, ?, ?, ?)", -1, &s, NULL) !=
 	    SQLITE_OK)
@@ -96,7 +113,7 @@ store_audit_start_locked(struct store *st, struct store_audit *a,
 }
 
 enum store_status
-store_audit_start(struct store *st, struct store_audit *a, int64_t **resolved,
+sqlite_store_audit_start(struct sqlite_store *st, struct store_audit *a, int64_t **resolved,
     size_t *nresolved)
 {
 	enum store_status	 rc;
@@ -116,7 +133,7 @@ store_audit_start(struct store *st, struct store_audit *a, int64_t **resolved,
 }
 
 enum store_status
-store_audit_list(struct store *st, struct store_audit **out, size_t *nout)
+sqlite_store_audit_list(struct sqlite_store *st, struct store_audit **out, size_t *nout)
 {
 	struct store_audit	*a = NULL;
 	sqlite3_stmt		*s;
@@ -153,7 +170,7 @@ store_audit_list(struct store *st, struct store_audit **out, size_t *nout)
 }
 
 enum store_status
-store_audit_last_scheduled(struct store *st, time_t *at)
+sqlite_store_audit_last_scheduled(struct sqlite_store *st, time_t *at)
 {
 	sqlite3_stmt	*s;
 	int		 rc;
@@ -170,7 +187,7 @@ store_audit_last_scheduled(struct store *st, time_t *at)
 }
 
 enum store_status
-store_baseline_get(struct store *st, const char *agent_id,
+sqlite_store_baseline_get(struct sqlite_store *st, const char *agent_id,
     struct store_baseline *b)
 {
 	sqlite3_stmt	*s;
@@ -198,7 +215,7 @@ store_baseline_get(struct store *st, const char *agent_id,
 }
 
 enum store_status
-store_baseline_initial(struct store *st, const char *agent_id,
+sqlite_store_baseline_initial(struct sqlite_store *st, const char *agent_id,
     int64_t evidence_id, const char *ruleset, const char *results)
 {
 	sqlite3_stmt	*s;
@@ -219,7 +236,7 @@ store_baseline_initial(struct store *st, const char *agent_id,
 }
 
 enum store_status
-store_result_set_get(struct store *st, const char *digest, char **body,
+sqlite_store_result_set_get(struct sqlite_store *st, const char *digest, char **body,
     size_t *len)
 {
 	return store_blob_get(st, "SELECT body FROM result_sets WHERE "
@@ -227,7 +244,7 @@ store_result_set_get(struct store *st, const char *digest, char **body,
 }
 
 enum store_status
-store_evidence_sections(struct store *st, int64_t id,
+sqlite_store_evidence_sections(struct sqlite_store *st, int64_t id,
     struct store_section_ref **out, size_t *nout)
 {
 	struct store_section_ref	*r = NULL;
@@ -261,7 +278,7 @@ store_evidence_sections(struct store *st, int64_t id,
 }
 
 enum store_status
-store_agent_latest(struct store *st, const char *agent_id, int64_t *id,
+sqlite_store_agent_latest(struct sqlite_store *st, const char *agent_id, int64_t *id,
     time_t *received_at)
 {
 	sqlite3_stmt	*s;
@@ -284,7 +301,7 @@ store_agent_latest(struct store *st, const char *agent_id, int64_t *id,
 }
 
 enum store_status
-store_agents_silent(struct store *st, time_t before, char (**ids)[40],
+sqlite_store_agents_silent(struct sqlite_store *st, time_t before, char (**ids)[40],
     size_t *nout)
 {
 	sqlite3_stmt	*s;
@@ -366,7 +383,7 @@ store_drift_list_free(struct store_drift *d, size_t n)
 }
 
 static enum store_status
-store_drift_open_locked(struct store *st, struct store_drift *d)
+store_drift_open_locked(struct sqlite_store *st, struct store_drift *d)
 {
 	sqlite3_stmt	*s;
 	int		 rc;
@@ -420,7 +437,7 @@ store_drift_open_locked(struct store *st, struct store_drift *d)
 }
 
 enum store_status
-store_drift_open(struct store *st, struct store_drift *d)
+sqlite_store_drift_open(struct sqlite_store *st, struct store_drift *d)
 {
 	enum store_status	 rc;
 
@@ -435,7 +452,7 @@ store_drift_open(struct store *st, struct store_drift *d)
 }
 
 enum store_status
-store_drift_resolve(struct store *st, const char *agent_id, const char *kind,
+sqlite_store_drift_resolve(struct sqlite_store *st, const char *agent_id, const char *kind,
     const char *subject, time_t now, const char *resolution, int64_t *id)
 {
 	sqlite3_stmt	*s;
@@ -463,7 +480,7 @@ store_drift_resolve(struct store *st, const char *agent_id, const char *kind,
 }
 
 enum store_status
-store_drift_ack(struct store *st, int64_t id, time_t now, const char *by,
+sqlite_store_drift_ack(struct sqlite_store *st, int64_t id, time_t now, const char *by,
     const char *comment)
 {
 	struct store_drift	 d;
@@ -471,7 +488,7 @@ store_drift_ack(struct store *st, int64_t id, time_t now, const char *by,
 	enum store_status	 rc;
 	int			 r;
 
-	if ((rc = store_drift_get(st, id, &d)) != STORE_OK)
+	if ((rc = sqlite_store_drift_get(st, id, &d)) != STORE_OK)
 		return rc;
 	r = strcmp(d.state, "open");
 	store_drift_clear(&d);
@@ -494,7 +511,7 @@ store_drift_ack(struct store *st, int64_t id, time_t now, const char *by,
 }
 
 enum store_status
-store_drift_get(struct store *st, int64_t id, struct store_drift *d)
+sqlite_store_drift_get(struct sqlite_store *st, int64_t id, struct store_drift *d)
 {
 	sqlite3_stmt	*s;
 	int		 rc;
@@ -515,7 +532,7 @@ store_drift_get(struct store *st, int64_t id, struct store_drift *d)
 }
 
 enum store_status
-store_drift_list(struct store *st, const struct store_drift_filter *f,
+sqlite_store_drift_list(struct sqlite_store *st, const struct store_drift_filter *f,
     struct store_drift **out, size_t *nout)
 {
 	struct store_drift	*d = NULL;
@@ -560,7 +577,7 @@ store_drift_list(struct store *st, const struct store_drift_filter *f,
 /* --- meta and security events ---------------------------------------------- */
 
 enum store_status
-store_meta_get(struct store *st, const char *key, char **value)
+sqlite_store_meta_get(struct sqlite_store *st, const char *key, char **value)
 {
 	sqlite3_stmt	*s;
 	int		 rc;
@@ -580,7 +597,7 @@ store_meta_get(struct store *st, const char *key, char **value)
 }
 
 enum store_status
-store_meta_set(struct store *st, const char *key, const char *value)
+sqlite_store_meta_set(struct sqlite_store *st, const char *key, const char *value)
 {
 	sqlite3_stmt	*s;
 	int		 rc;
@@ -596,7 +613,7 @@ store_meta_set(struct store *st, const char *key, const char *value)
 }
 
 enum store_status
-store_security_events_after(struct store *st, int64_t id, size_t limit,
+sqlite_store_security_events_after(struct sqlite_store *st, int64_t id, size_t limit,
     struct store_security_event_row **out, size_t *nout)
 {
 	struct store_security_event_row	*e = NULL;

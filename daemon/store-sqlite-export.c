@@ -13,7 +13,7 @@
 #include "xmalloc.h"
 
 enum store_status
-store_evidence_period(struct store *st, const char *agent_id, time_t from,
+sqlite_store_evidence_period(struct sqlite_store *st, const char *agent_id, time_t from,
     time_t to, store_period_fn fn, void *arg)
 {
 	struct store_period_row	 r;
@@ -50,7 +50,7 @@ store_evidence_period(struct store *st, const char *agent_id, time_t from,
 }
 
 enum store_status
-store_evidence_period_count(struct store *st, const char *agent_id,
+sqlite_store_evidence_period_count(struct sqlite_store *st, const char *agent_id,
     time_t from, time_t to, uint64_t *n)
 {
 	sqlite3_stmt	*s;
@@ -72,7 +72,7 @@ store_evidence_period_count(struct store *st, const char *agent_id,
 }
 
 enum store_status
-store_evaluations_of(struct store *st, int64_t evidence_id,
+sqlite_store_evaluations_of(struct sqlite_store *st, int64_t evidence_id,
     struct store_evaluation_row **out, size_t *nout)
 {
 	struct store_evaluation_row	*e;
@@ -111,7 +111,7 @@ store_evaluations_of(struct store *st, int64_t evidence_id,
 }
 
 enum store_status
-store_ruleset_list(struct store *st, char (**digests)[STORE_DIGEST_LEN],
+sqlite_store_ruleset_list(struct sqlite_store *st, char (**digests)[STORE_DIGEST_LEN],
     size_t *nout)
 {
 	sqlite3_stmt	*s;

@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 
 #include "store.h"
+#include "store-backend.h"
 
 /* Statements on the ingest path, prepared once. */
 enum store_stmt {
@@ -21,20 +22,20 @@ enum store_stmt {
 	NSTMTS
 };
 
-struct store {
+struct sqlite_store {
 	sqlite3		*db;
 	char		*path;
 	int		 batch;		/* a group commit is open */
 	sqlite3_stmt	*stmt[NSTMTS];
 
-	/* store_defer_sync(): the syncing thread's own. */
+	/* sqlite_store_defer_sync(): the syncing thread's own. */
 	int		 walfd;
 	sqlite3		*ckpt;		/* a connection for checkpoints */
 	int		 wal_frames;	/* set by the writer, read by sync */
 
 	/* Ledger sizes: committed is set by the writer after each commit
 	 * that appended, durable by whoever makes that commit durable
-	 * (store_sync(), or the commit itself without deferred sync). */
+	 * (sqlite_store_sync(), or the commit itself without deferred sync). */
 	int		 ledger_dirty;	/* appended since the last commit */
 	uint64_t	 ledger_committed;
 	uint64_t	 ledger_durable;
@@ -42,36 +43,36 @@ struct store {
 };
 
 /* A cached statement, reset and unbound. */
-sqlite3_stmt	*store_stmt(struct store *, enum store_stmt);
+sqlite3_stmt	*store_stmt(struct sqlite_store *, enum store_stmt);
 /* Step a statement that returns no rows: 0, 1 for a constraint (logged),
  * -1 for another failure (logged). */
-int		 store_stmt_done(struct store *, sqlite3_stmt *);
+int		 store_stmt_done(struct sqlite_store *, sqlite3_stmt *);
 /* Log the database's error about what; STORE_ERROR. */
-enum store_status store_fail(struct store *, const char *what);
-int		 store_exec(struct store *, const char *sql);
+enum store_status store_fail(struct sqlite_store *, const char *what);
+int		 store_exec(struct sqlite_store *, const char *sql);
 /* One store operation, atomic: a transaction of its own, or a savepoint
  * inside the open batch. */
-int		 store_atomic_begin(struct store *);
-enum store_status store_atomic_end(struct store *, enum store_status);
+int		 store_atomic_begin(struct sqlite_store *);
+enum store_status store_atomic_end(struct sqlite_store *, enum store_status);
 void		 store_copy(char *dst, size_t size, const unsigned char *src);
 /* The blob a one-parameter query returns (allocated, NUL-terminated):
  * STORE_OK or STORE_NOT_FOUND. */
-enum store_status store_blob_get(struct store *, const char *sql,
+enum store_status store_blob_get(struct sqlite_store *, const char *sql,
 		    const char *param, char **body, size_t *len,
 		    const char *what);
 
 /* The ledger (store-sqlite-ledger.c).  Append the leaf of the envelope
  * with this digest ("sha256:<hex>") for evidence_id, inside the caller's
  * transaction. */
-enum store_status store_ledger_append(struct store *, int64_t evidence_id,
+enum store_status store_ledger_append(struct sqlite_store *, int64_t evidence_id,
 		    const char *digest, int64_t *index);
 /* Around every COMMIT: the size about to be committed (before), then
  * the bookkeeping once it was (after); rolled back: forget. */
-void		 store_ledger_precommit(struct store *, uint64_t *size);
-void		 store_ledger_committed(struct store *, uint64_t size);
-void		 store_ledger_rolledback(struct store *);
+void		 store_ledger_precommit(struct sqlite_store *, uint64_t *size);
+void		 store_ledger_committed(struct sqlite_store *, uint64_t size);
+void		 store_ledger_rolledback(struct sqlite_store *);
 /* At open: leaves for envelopes stored before the ledger existed, and
  * the sizes as found on disk.  0 or -1 (logged). */
-int		 store_ledger_open(struct store *);
+int		 store_ledger_open(struct sqlite_store *);
 
 #endif

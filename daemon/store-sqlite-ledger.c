@@ -27,7 +27,7 @@
 #include "xmalloc.h"
 
 static enum store_status
-store_ledger_count(struct store *st, uint64_t *size)
+store_ledger_count(struct sqlite_store *st, uint64_t *size)
 {
 	sqlite3_stmt	*s;
 	int		 rc;
@@ -43,26 +43,34 @@ store_ledger_count(struct store *st, uint64_t *size)
 }
 
 enum store_status
-store_ledger_size(struct store *st, uint64_t *size)
+sqlite_store_ledger_size(struct sqlite_store *st, uint64_t *size)
 {
 	return store_ledger_count(st, size);
 }
 
 uint64_t
-store_ledger_durable(struct store *st)
+sqlite_store_ledger_durable(struct sqlite_store *st)
 {
 	return __atomic_load_n(&st->ledger_durable, __ATOMIC_ACQUIRE);
 }
 
 uint64_t
-store_ledger_reads(struct store *st)
+sqlite_store_ledger_reads(struct sqlite_store *st)
 {
 	return st->ledger_reads;
 }
 
+/* The one process with the database signs. */
+int
+sqlite_store_ledger_signer(struct sqlite_store *st)
+{
+	(void)st;
+	return 1;
+}
+
 /* Node (level, idx) without counting it as a proof's read. */
 static enum store_status
-store_ledger_node(struct store *st, unsigned level, uint64_t idx,
+store_ledger_node(struct sqlite_store *st, unsigned level, uint64_t idx,
     merkle_hash out)
 {
 	sqlite3_stmt		*s;
@@ -92,7 +100,7 @@ store_ledger_node(struct store *st, unsigned level, uint64_t idx,
 }
 
 static enum store_status
-store_ledger_node_add(struct store *st, unsigned level, uint64_t idx,
+store_ledger_node_add(struct sqlite_store *st, unsigned level, uint64_t idx,
     const merkle_hash h)
 {
 	sqlite3_stmt	*s;
@@ -106,7 +114,7 @@ store_ledger_node_add(struct store *st, unsigned level, uint64_t idx,
 }
 
 enum store_status
-store_ledger_append(struct store *st, int64_t evidence_id, const char *digest,
+store_ledger_append(struct sqlite_store *st, int64_t evidence_id, const char *digest,
     int64_t *index)
 {
 	sqlite3_stmt		*s;
@@ -152,7 +160,7 @@ store_ledger_append(struct store *st, int64_t evidence_id, const char *digest,
 }
 
 void
-store_ledger_precommit(struct store *st, uint64_t *size)
+store_ledger_precommit(struct sqlite_store *st, uint64_t *size)
 {
 	*size = 0;
 	if (st->ledger_dirty && store_ledger_count(st, size) != STORE_OK)
@@ -160,7 +168,7 @@ store_ledger_precommit(struct store *st, uint64_t *size)
 }
 
 void
-store_ledger_committed(struct store *st, uint64_t size)
+store_ledger_committed(struct sqlite_store *st, uint64_t size)
 {
 	if (!st->ledger_dirty)
 		return;
@@ -176,7 +184,7 @@ store_ledger_committed(struct store *st, uint64_t size)
 }
 
 void
-store_ledger_rolledback(struct store *st)
+store_ledger_rolledback(struct sqlite_store *st)
 {
 	st->ledger_dirty = 0;
 }
@@ -189,7 +197,7 @@ store_ledger_rolledback(struct store *st)
 /* Whether some evidence lacks its leaf: 1, 0, or -1 (logged).  Without
  * a write lock: most opens (exhibitctl's) need none. */
 static int
-store_ledger_behind(struct store *st)
+store_ledger_behind(struct sqlite_store *st)
 {
 	sqlite3_stmt	*s;
 	int		 rc;
@@ -210,7 +218,7 @@ store_ledger_behind(struct store *st)
 }
 
 int
-store_ledger_open(struct store *st)
+store_ledger_open(struct sqlite_store *st)
 {
 	sqlite3_stmt	*s;
 	uint64_t	 size;
@@ -277,7 +285,7 @@ fail:
 }
 
 enum store_status
-store_ledger_subtree(struct store *st, uint64_t start, unsigned level,
+sqlite_store_ledger_subtree(struct sqlite_store *st, uint64_t start, unsigned level,
     merkle_hash out)
 {
 	if (level > 62 || start % ((uint64_t)1 << level) != 0)
@@ -287,7 +295,7 @@ store_ledger_subtree(struct store *st, uint64_t start, unsigned level,
 }
 
 enum store_status
-store_ledger_leaf(struct store *st, uint64_t index, merkle_hash hash,
+sqlite_store_ledger_leaf(struct sqlite_store *st, uint64_t index, merkle_hash hash,
     int64_t *evidence_id)
 {
 	sqlite3_stmt		*s;
@@ -311,7 +319,7 @@ store_ledger_leaf(struct store *st, uint64_t index, merkle_hash hash,
 
 /* merkle.c's callback: the stored hash, the store's status kept. */
 struct ledger_cb {
-	struct store		*st;
+	struct sqlite_store		*st;
 	enum store_status	 res;
 };
 
@@ -320,7 +328,7 @@ store_ledger_cb(void *arg, uint64_t start, unsigned level, merkle_hash out)
 {
 	struct ledger_cb	*cb = arg;
 
-	cb->res = store_ledger_subtree(cb->st, start, level, out);
+	cb->res = sqlite_store_ledger_subtree(cb->st, start, level, out);
 	if (cb->res == STORE_NOT_FOUND) {
 		/* Asked for within the tree's size, so it must be there. */
 		log_warnx("store: ledger: subtree (%u, %llu) is missing",
@@ -332,7 +340,7 @@ store_ledger_cb(void *arg, uint64_t start, unsigned level, merkle_hash out)
 
 /* The tree holds size leaves: STORE_OK, or STORE_NOT_FOUND. */
 static enum store_status
-store_ledger_within(struct store *st, uint64_t size)
+store_ledger_within(struct sqlite_store *st, uint64_t size)
 {
 	enum store_status	res;
 	uint64_t		have;
@@ -343,7 +351,7 @@ store_ledger_within(struct store *st, uint64_t size)
 }
 
 enum store_status
-store_ledger_root(struct store *st, uint64_t size, merkle_hash root)
+sqlite_store_ledger_root(struct sqlite_store *st, uint64_t size, merkle_hash root)
 {
 	struct ledger_cb	cb = { st, STORE_OK };
 	enum store_status	res;
@@ -356,7 +364,7 @@ store_ledger_root(struct store *st, uint64_t size, merkle_hash root)
 }
 
 enum store_status
-store_ledger_inclusion(struct store *st, uint64_t index, uint64_t size,
+sqlite_store_ledger_inclusion(struct sqlite_store *st, uint64_t index, uint64_t size,
     unsigned char *proof, size_t *n)
 {
 	struct ledger_cb	cb = { st, STORE_OK };
@@ -374,7 +382,7 @@ store_ledger_inclusion(struct store *st, uint64_t index, uint64_t size,
 }
 
 enum store_status
-store_ledger_consistency(struct store *st, uint64_t from, uint64_t to,
+sqlite_store_ledger_consistency(struct sqlite_store *st, uint64_t from, uint64_t to,
     unsigned char *proof, size_t *n)
 {
 	struct ledger_cb	cb = { st, STORE_OK };
@@ -392,7 +400,7 @@ store_ledger_consistency(struct store *st, uint64_t from, uint64_t to,
 }
 
 enum store_status
-store_checkpoint_add(struct store *st, const struct store_checkpoint *c)
+sqlite_store_checkpoint_add(struct sqlite_store *st, const struct store_checkpoint *c)
 {
 	sqlite3_stmt	*s;
 	int		 rc;
@@ -413,7 +421,7 @@ store_checkpoint_add(struct store *st, const struct store_checkpoint *c)
 }
 
 enum store_status
-store_checkpoint_latest(struct store *st, struct store_checkpoint *c)
+sqlite_store_checkpoint_latest(struct sqlite_store *st, struct store_checkpoint *c)
 {
 	sqlite3_stmt		*s;
 	enum store_status	 res;

@@ -17,7 +17,7 @@
 #include "xmalloc.h"
 
 enum store_status
-store_agent_counts(struct store *st, time_t since,
+sqlite_store_agent_counts(struct sqlite_store *st, time_t since,
     struct store_agent_counts *c)
 {
 	sqlite3_stmt	*s;
@@ -47,7 +47,7 @@ store_agent_counts(struct store *st, time_t since,
 }
 
 enum store_status
-store_drift_open_counts(struct store *st, struct store_kind_count **out,
+sqlite_store_drift_open_counts(struct sqlite_store *st, struct store_kind_count **out,
     size_t *nout)
 {
 	sqlite3_stmt	*s;
@@ -78,7 +78,7 @@ store_drift_open_counts(struct store *st, struct store_kind_count **out,
 }
 
 enum store_status
-store_alert_undelivered(struct store *st, uint64_t *n)
+sqlite_store_alert_undelivered(struct sqlite_store *st, uint64_t *n)
 {
 	sqlite3_stmt	*s;
 	int		 rc;

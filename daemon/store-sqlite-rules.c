@@ -20,7 +20,7 @@
 #include "xmalloc.h"
 
 static enum store_status
-store_ruleset_add_locked(struct store *st, const char *digest,
+store_ruleset_add_locked(struct sqlite_store *st, const char *digest,
     const struct store_pack *packs, size_t npacks, time_t now)
 {
 	struct json_object	*list;
@@ -67,7 +67,7 @@ store_ruleset_add_locked(struct store *st, const char *digest,
 }
 
 enum store_status
-store_ruleset_add(struct store *st, const char *digest,
+sqlite_store_ruleset_add(struct sqlite_store *st, const char *digest,
     const struct store_pack *packs, size_t npacks, time_t now)
 {
 	if (store_atomic_begin(st) == -1)
@@ -91,7 +91,7 @@ store_packs_free(struct store_pack_row *p, size_t n)
 }
 
 enum store_status
-store_ruleset_get(struct store *st, const char *digest,
+sqlite_store_ruleset_get(struct sqlite_store *st, const char *digest,
     struct store_pack_row **out, size_t *nout)
 {
 	sqlite3_stmt		*s;
@@ -134,7 +134,7 @@ store_ruleset_get(struct store *st, const char *digest,
 }
 
 static enum store_status
-store_evaluation_add_locked(struct store *st, const struct store_evaluation *e)
+store_evaluation_add_locked(struct sqlite_store *st, const struct store_evaluation *e)
 {
 	sqlite3_stmt	*s;
 	int		 i;
@@ -157,7 +157,7 @@ store_evaluation_add_locked(struct store *st, const struct store_evaluation *e)
 }
 
 enum store_status
-store_evaluation_add(struct store *st, const struct store_evaluation *e)
+sqlite_store_evaluation_add(struct sqlite_store *st, const struct store_evaluation *e)
 {
 	if (store_atomic_begin(st) == -1)
 		return STORE_ERROR;
@@ -165,7 +165,7 @@ store_evaluation_add(struct store *st, const struct store_evaluation *e)
 }
 
 enum store_status
-store_evaluation_pending(struct store *st, const char *ruleset, size_t limit,
+sqlite_store_evaluation_pending(struct sqlite_store *st, const char *ruleset, size_t limit,
     int64_t **ids, size_t *n)
 {
 	sqlite3_stmt	*s;
@@ -211,7 +211,7 @@ store_doc_clear(struct store_doc *d)
 }
 
 enum store_status
-store_doc_get(struct store *st, int64_t id, struct store_doc *d)
+sqlite_store_doc_get(struct sqlite_store *st, int64_t id, struct store_doc *d)
 {
 	struct store_ref_section	*r;
 	sqlite3_stmt			*s;
@@ -278,7 +278,7 @@ store_result_sets_free(struct store_result_set *r, size_t n)
 }
 
 enum store_status
-store_results_at(struct store *st, time_t at, const char *agent_id,
+sqlite_store_results_at(struct sqlite_store *st, time_t at, const char *agent_id,
     struct store_result_set **out, size_t *nout)
 {
 	struct store_result_set	*r = NULL, *x;
@@ -354,7 +354,7 @@ store_results_at(struct store *st, time_t at, const char *agent_id,
 	"created_at, created_by, expires_at, removed_at, removed_by"
 
 enum store_status
-store_waiver_add(struct store *st, struct store_waiver *w)
+sqlite_store_waiver_add(struct sqlite_store *st, struct store_waiver *w)
 {
 	sqlite3_stmt	*s;
 	int		 rc;
@@ -379,7 +379,7 @@ store_waiver_add(struct store *st, struct store_waiver *w)
 }
 
 enum store_status
-store_waiver_remove(struct store *st, int64_t id, time_t now, const char *by)
+sqlite_store_waiver_remove(struct sqlite_store *st, int64_t id, time_t now, const char *by)
 {
 	sqlite3_stmt	*s;
 	int		 rc;
@@ -399,7 +399,7 @@ store_waiver_remove(struct store *st, int64_t id, time_t now, const char *by)
 }
 
 enum store_status
-store_waiver_list(struct store *st, struct store_waiver **out, size_t *nout)
+sqlite_store_waiver_list(struct sqlite_store *st, struct store_waiver **out, size_t *nout)
 {
 	struct store_waiver	*w = NULL, *x;
 	sqlite3_stmt		*s;

@@ -2,7 +2,7 @@
  * The SQLite store: one database file, exhibit.db, in the state
  * directory, in WAL mode with synchronous=FULL so that a committed
  * transaction has reached the disk before anything is acknowledged.
- * The schema carries its version in meta; store_open() applies the
+ * The schema carries its version in meta; sqlite_store_open() applies the
  * migrations a file lacks, each in its own transaction.
  */
 #ifdef HAVE_CONFIG_H
@@ -281,14 +281,14 @@ store_role_parse(const char *s, enum store_role *out)
 }
 
 enum store_status
-store_fail(struct store *st, const char *what)
+store_fail(struct sqlite_store *st, const char *what)
 {
 	log_warnx("store: %s: %s", what, sqlite3_errmsg(st->db));
 	return STORE_ERROR;
 }
 
 int
-store_exec(struct store *st, const char *sql)
+store_exec(struct sqlite_store *st, const char *sql)
 {
 	char	*msg = NULL;
 
@@ -301,7 +301,7 @@ store_exec(struct store *st, const char *sql)
 }
 
 static int
-store_schema_version(struct store *st)
+store_schema_version(struct sqlite_store *st)
 {
 	sqlite3_stmt	*s;
 	int		 v = 0;
@@ -317,7 +317,7 @@ store_schema_version(struct store *st)
 }
 
 static int
-store_migrate(struct store *st, char *err, size_t errlen)
+store_migrate(struct sqlite_store *st, char *err, size_t errlen)
 {
 	char	*sql;
 	int	 v;
@@ -349,10 +349,10 @@ store_migrate(struct store *st, char *err, size_t errlen)
 	return 0;
 }
 
-struct store *
-store_open(const char *state_dir, char *err, size_t errlen)
+struct sqlite_store *
+sqlite_store_open(const char *state_dir, char *err, size_t errlen)
 {
-	struct store	*st;
+	struct sqlite_store	*st;
 
 	st = xcalloc(1, sizeof(*st));
 	st->walfd = -1;
@@ -361,7 +361,7 @@ store_open(const char *state_dir, char *err, size_t errlen)
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "%s: %s", st->path,
 		    st->db ? sqlite3_errmsg(st->db) : "cannot open");
-		store_close(st);
+		sqlite_store_close(st);
 		return NULL;
 	}
 	sqlite3_busy_timeout(st->db, 5000);
@@ -374,21 +374,21 @@ store_open(const char *state_dir, char *err, size_t errlen)
 		if (err[0] == '\0')
 			snprintf(err, errlen, "%s: %s", st->path,
 			    sqlite3_errmsg(st->db));
-		store_close(st);
+		sqlite_store_close(st);
 		return NULL;
 	}
 	return st;
 }
 
 void
-store_close(struct store *st)
+sqlite_store_close(struct sqlite_store *st)
 {
 	size_t	i;
 
 	if (st == NULL)
 		return;
 	if (st->batch)
-		store_batch_rollback(st);
+		sqlite_store_batch_rollback(st);
 	for (i = 0; i < NSTMTS; i++)
 		sqlite3_finalize(st->stmt[i]);
 	if (st->ckpt != NULL)
@@ -405,7 +405,7 @@ store_close(struct store *st)
 
 /* A cached statement without parameters or rows: 0 or -1 (logged). */
 static int
-store_run(struct store *st, enum store_stmt which)
+store_run(struct sqlite_store *st, enum store_stmt which)
 {
 	sqlite3_stmt	*s;
 
@@ -419,7 +419,7 @@ store_run(struct store *st, enum store_stmt which)
  * inside the open batch so that a failure undoes this operation alone.
  */
 int
-store_atomic_begin(struct store *st)
+store_atomic_begin(struct sqlite_store *st)
 {
 	if (st->batch)
 		return store_run(st, S_SAVEPOINT);
@@ -427,7 +427,7 @@ store_atomic_begin(struct store *st)
 }
 
 enum store_status
-store_atomic_end(struct store *st, enum store_status res)
+store_atomic_end(struct sqlite_store *st, enum store_status res)
 {
 	uint64_t	size;
 
@@ -475,7 +475,7 @@ store_token_row(sqlite3_stmt *s, struct store_token *t)
 	"id, role, uses_left, expires_at, created_at, revoked_at, comment"
 
 enum store_status
-store_token_add(struct store *st, const struct store_token *t,
+sqlite_store_token_add(struct sqlite_store *st, const struct store_token *t,
     const unsigned char hash[STORE_HASH_LEN])
 {
 	sqlite3_stmt	*s;
@@ -499,19 +499,19 @@ store_token_add(struct store *st, const struct store_token *t,
 	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, "token_add");
 }
 
-static enum store_status store_token_use_locked(struct store *,
+static enum store_status store_token_use_locked(struct sqlite_store *,
 		    const unsigned char [STORE_HASH_LEN], unsigned,
 		    time_t, struct store_token *);
 
 enum store_status
-store_token_use(struct store *st, const unsigned char hash[STORE_HASH_LEN],
+sqlite_store_token_use(struct sqlite_store *st, const unsigned char hash[STORE_HASH_LEN],
     enum store_role role, time_t now, struct store_token *out)
 {
-	return store_token_use_roles(st, hash, STORE_ROLE_BIT(role), now, out);
+	return sqlite_store_token_use_roles(st, hash, STORE_ROLE_BIT(role), now, out);
 }
 
 enum store_status
-store_token_use_roles(struct store *st,
+sqlite_store_token_use_roles(struct sqlite_store *st,
     const unsigned char hash[STORE_HASH_LEN], unsigned roles, time_t now,
     struct store_token *out)
 {
@@ -524,7 +524,7 @@ store_token_use_roles(struct store *st,
 }
 
 static enum store_status
-store_token_use_locked(struct store *st,
+store_token_use_locked(struct sqlite_store *st,
     const unsigned char hash[STORE_HASH_LEN], unsigned roles,
     time_t now, struct store_token *out)
 {
@@ -581,7 +581,7 @@ out:
 }
 
 enum store_status
-store_token_revoke(struct store *st, const char *id, time_t now)
+sqlite_store_token_revoke(struct sqlite_store *st, const char *id, time_t now)
 {
 	sqlite3_stmt	*s;
 	int		 rc;
@@ -599,7 +599,7 @@ store_token_revoke(struct store *st, const char *id, time_t now)
 }
 
 enum store_status
-store_token_list(struct store *st, struct store_token **out, size_t *count)
+sqlite_store_token_list(struct sqlite_store *st, struct store_token **out, size_t *count)
 {
 	sqlite3_stmt	*s;
 	size_t		 n = 0;
@@ -637,7 +637,7 @@ store_agent_row(sqlite3_stmt *s, struct store_agent *a)
 }
 
 enum store_status
-store_agent_add(struct store *st, const struct store_agent *a)
+sqlite_store_agent_add(struct sqlite_store *st, const struct store_agent *a)
 {
 	sqlite3_stmt	*s;
 	int		 rc;
@@ -661,7 +661,7 @@ store_agent_add(struct store *st, const struct store_agent *a)
 }
 
 enum store_status
-store_agent_get(struct store *st, const char *id, struct store_agent *out)
+sqlite_store_agent_get(struct sqlite_store *st, const char *id, struct store_agent *out)
 {
 	sqlite3_stmt	*s;
 	int		 rc;
@@ -680,7 +680,7 @@ store_agent_get(struct store *st, const char *id, struct store_agent *out)
 }
 
 static enum store_status
-store_agent_update(struct store *st, const char *sql, const char *id,
+store_agent_update(struct sqlite_store *st, const char *sql, const char *id,
     time_t value)
 {
 	sqlite3_stmt	*s;
@@ -698,21 +698,21 @@ store_agent_update(struct store *st, const char *sql, const char *id,
 }
 
 enum store_status
-store_agent_set_cert(struct store *st, const char *id, time_t not_after)
+sqlite_store_agent_set_cert(struct sqlite_store *st, const char *id, time_t not_after)
 {
 	return store_agent_update(st, "UPDATE agents SET cert_not_after = ? "
 	    "WHERE id = ?", id, not_after);
 }
 
 enum store_status
-store_agent_revoke(struct store *st, const char *id, time_t now)
+sqlite_store_agent_revoke(struct sqlite_store *st, const char *id, time_t now)
 {
 	return store_agent_update(st, "UPDATE agents SET revoked_at = ? "
 	    "WHERE id = ? AND revoked_at = 0", id, now);
 }
 
 enum store_status
-store_agent_list(struct store *st, struct store_agent **out, size_t *count)
+sqlite_store_agent_list(struct sqlite_store *st, struct store_agent **out, size_t *count)
 {
 	sqlite3_stmt	*s;
 	size_t		 n = 0;
@@ -750,7 +750,7 @@ store_agent_list_free(struct store_agent *v, size_t count)
 }
 
 enum store_status
-store_batch_begin(struct store *st)
+sqlite_store_batch_begin(struct sqlite_store *st)
 {
 	if (st->batch)
 		return STORE_OK;
@@ -761,7 +761,7 @@ store_batch_begin(struct store *st)
 }
 
 enum store_status
-store_batch_commit(struct store *st)
+sqlite_store_batch_commit(struct sqlite_store *st)
 {
 	uint64_t	size;
 
@@ -780,7 +780,7 @@ store_batch_commit(struct store *st)
 }
 
 void
-store_batch_rollback(struct store *st)
+sqlite_store_batch_rollback(struct sqlite_store *st)
 {
 	if (!st->batch)
 		return;
@@ -791,13 +791,13 @@ store_batch_rollback(struct store *st)
 }
 
 int
-store_in_batch(struct store *st)
+sqlite_store_in_batch(struct sqlite_store *st)
 {
 	return st->batch;
 }
 
 enum store_status
-store_enroll(struct store *st, const unsigned char hash[STORE_HASH_LEN],
+sqlite_store_enroll(struct sqlite_store *st, const unsigned char hash[STORE_HASH_LEN],
     time_t now, struct store_agent *agent, struct store_token *token)
 {
 	enum store_status	res;
@@ -809,14 +809,14 @@ store_enroll(struct store *st, const unsigned char hash[STORE_HASH_LEN],
 	if (res == STORE_OK) {
 		snprintf(agent->token_id, sizeof(agent->token_id), "%s",
 		    token->id);
-		res = store_agent_add(st, agent);
+		res = sqlite_store_agent_add(st, agent);
 	}
 	return store_atomic_end(st, res);
 }
 
 /* A cached statement, reset and ready for binding. */
 sqlite3_stmt *
-store_stmt(struct store *st, enum store_stmt which)
+store_stmt(struct sqlite_store *st, enum store_stmt which)
 {
 	if (st->stmt[which] == NULL &&
 	    sqlite3_prepare_v3(st->db, stmt_sql[which], -1,
@@ -831,7 +831,7 @@ store_stmt(struct store *st, enum store_stmt which)
 
 /* Step a cached statement that returns no rows. */
 int
-store_stmt_done(struct store *st, sqlite3_stmt *s)
+store_stmt_done(struct sqlite_store *st, sqlite3_stmt *s)
 {
 	int	rc = sqlite3_step(s);
 
@@ -843,7 +843,7 @@ store_stmt_done(struct store *st, sqlite3_stmt *s)
 }
 
 enum store_status
-store_evidence_find(struct store *st, const char *agent_id, int64_t seq,
+sqlite_store_evidence_find(struct sqlite_store *st, const char *agent_id, int64_t seq,
     struct store_receipt *out)
 {
 	sqlite3_stmt	*s;
@@ -868,7 +868,7 @@ store_evidence_find(struct store *st, const char *agent_id, int64_t seq,
 }
 
 static enum store_status
-store_evidence_add_locked(struct store *st, const struct store_evidence *ev,
+store_evidence_add_locked(struct sqlite_store *st, const struct store_evidence *ev,
     struct store_receipt *out)
 {
 	const struct store_section	*sec;
@@ -927,7 +927,7 @@ store_evidence_add_locked(struct store *st, const struct store_evidence *ev,
 }
 
 enum store_status
-store_evidence_add(struct store *st, const struct store_evidence *ev,
+sqlite_store_evidence_add(struct sqlite_store *st, const struct store_evidence *ev,
     struct store_receipt *out)
 {
 	if (store_atomic_begin(st) == -1)
@@ -936,7 +936,7 @@ store_evidence_add(struct store *st, const struct store_evidence *ev,
 }
 
 enum store_status
-store_section_known(struct store *st, const char *agent_id, const char *name,
+sqlite_store_section_known(struct sqlite_store *st, const char *agent_id, const char *name,
     const char *digest)
 {
 	sqlite3_stmt	*s;
@@ -958,7 +958,7 @@ store_section_known(struct store *st, const char *agent_id, const char *name,
 /* The one blob column a query on one digest returns, allocated and
  * NUL-terminated: STORE_OK or STORE_NOT_FOUND. */
 enum store_status
-store_blob_get(struct store *st, const char *sql, const char *digest,
+store_blob_get(struct sqlite_store *st, const char *sql, const char *digest,
     char **body, size_t *len, const char *what)
 {
 	sqlite3_stmt	*s;
@@ -980,7 +980,7 @@ store_blob_get(struct store *st, const char *sql, const char *digest,
 }
 
 enum store_status
-store_section_get(struct store *st, const char *digest, char **body,
+sqlite_store_section_get(struct sqlite_store *st, const char *digest, char **body,
     size_t *len)
 {
 	return store_blob_get(st, "SELECT body FROM sections WHERE digest = ?",
@@ -988,7 +988,7 @@ store_section_get(struct store *st, const char *digest, char **body,
 }
 
 enum store_status
-store_security_event(struct store *st, time_t at, const char *agent_id,
+sqlite_store_security_event(struct sqlite_store *st, time_t at, const char *agent_id,
     const char *kind, const char *peer, const char *detail)
 {
 	sqlite3_stmt	*s;
@@ -1036,7 +1036,7 @@ store_evidence_row(sqlite3_stmt *s, struct store_evidence_row *r)
 }
 
 enum store_status
-store_evidence_list(struct store *st, const char *agent_id, size_t limit,
+sqlite_store_evidence_list(struct sqlite_store *st, const char *agent_id, size_t limit,
     struct store_evidence_row **out, size_t *count)
 {
 	sqlite3_stmt	*s;
@@ -1062,7 +1062,7 @@ store_evidence_list(struct store *st, const char *agent_id, size_t limit,
 }
 
 enum store_status
-store_evidence_get(struct store *st, int64_t id,
+sqlite_store_evidence_get(struct sqlite_store *st, int64_t id,
     struct store_evidence_row *row, char **envelope, size_t *len)
 {
 	sqlite3_stmt	*s;
@@ -1087,11 +1087,11 @@ store_evidence_get(struct store *st, int64_t id,
 	    "evidence_get");
 }
 
-/* After each commit: the pages now in the log, for store_sync(). */
+/* After each commit: the pages now in the log, for sqlite_store_sync(). */
 static int
 store_wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
 {
-	struct store	*st = arg;
+	struct sqlite_store	*st = arg;
 
 	(void)db;
 	(void)name;
@@ -1100,12 +1100,12 @@ store_wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
 }
 
 enum store_status
-store_defer_sync(struct store *st)
+sqlite_store_defer_sync(struct sqlite_store *st)
 {
 	char	*wal;
 
 	/* NORMAL in WAL mode: a commit appends to the log without fsync.
-	 * The log is made durable by store_sync(), checkpoints by the
+	 * The log is made durable by sqlite_store_sync(), checkpoints by the
 	 * second connection there. */
 	if (store_exec(st, "PRAGMA synchronous = NORMAL") == -1)
 		return STORE_ERROR;
@@ -1129,7 +1129,7 @@ store_defer_sync(struct store *st)
 }
 
 int
-store_sync(struct store *st)
+sqlite_store_sync(struct sqlite_store *st)
 {
 	uint64_t	leaves;
 	int		log_frames, done;

@@ -1,8 +1,9 @@
 /*
- * The one interface to storage.  SQLite (store-sqlite.c) is the embedded
- * default; PostgreSQL joins later behind the same functions.  Every
- * function returns STORE_OK or a status; a status other than STORE_OK
- * leaves stored state unchanged.
+ * The one interface to storage.  SQLite (store-sqlite*.c) is the
+ * embedded default; PostgreSQL (store-pg*.c) serves several exhibitd
+ * instances sharing one database.  store.c forwards each function to the
+ * backend a store was opened with.  Every function returns STORE_OK or a
+ * status; a status other than STORE_OK leaves stored state unchanged.
  */
 #ifndef EXHIBIT_STORE_H
 #define EXHIBIT_STORE_H
@@ -31,7 +32,23 @@ const char	*store_status_str(enum store_status);
 
 struct store;
 
-/* Open (creating and migrating as needed) the store in state_dir. */
+enum store_backend {
+	STORE_SQLITE,		/* exhibit.db in the state directory */
+	STORE_POSTGRESQL,	/* a libpq connection string */
+};
+const char	*store_backend_str(enum store_backend);
+int		 store_backend_parse(const char *, enum store_backend *);
+
+struct store_conf {
+	enum store_backend	 backend;
+	const char		*state_dir;	/* SQLite */
+	const char		*connection;	/* PostgreSQL */
+};
+
+/* Open (creating and migrating as needed) the store conf names. */
+struct store	*store_open_conf(const struct store_conf *, char *err,
+		    size_t errlen);
+/* The SQLite store in state_dir. */
 struct store	*store_open(const char *state_dir, char *err, size_t errlen);
 void		 store_close(struct store *);
 
@@ -349,6 +366,11 @@ struct store_audit {
 	time_t		 started_at;
 	char		 started_by[64];
 	int		 scheduled;
+	/* Scheduled: the start of the last scheduled audit the caller saw
+	 * (0: none).  If another started since (an instance sharing the
+	 * store was first), store_audit_start() returns STORE_EXISTS and
+	 * starts nothing: each scheduled audit starts once. */
+	time_t		 scheduled_after;
 	int64_t		 hosts;		/* baselines frozen */
 };
 
@@ -511,6 +533,15 @@ enum store_status store_alert_add(struct store *, struct store_alert *);
 /* Undelivered entries due at now, oldest first, at most limit. */
 enum store_status store_alert_due(struct store *, time_t now, size_t limit,
 		    struct store_alert **out, size_t *n);
+/* Claim a due entry before sending it, so that of several instances
+ * sharing the outbox one sends it: STORE_OK, its next attempt moved to
+ * until (a lease: store_alert_delivered() or store_alert_retry() follow;
+ * if this instance dies, another sends it after until), or
+ * STORE_NOT_FOUND when another instance has it, it is not due or it was
+ * delivered.  The SQLite store, with one instance, has nothing to claim
+ * against and changes nothing. */
+enum store_status store_alert_claim(struct store *, int64_t id, time_t now,
+		    time_t until);
 enum store_status store_alert_delivered(struct store *, int64_t id,
 		    time_t now);
 enum store_status store_alert_retry(struct store *, int64_t id, time_t next,
@@ -556,6 +587,11 @@ enum store_status store_ledger_consistency(struct store *, uint64_t from,
 		    uint64_t to, unsigned char *proof, size_t *n);
 /* Subtree hashes read so far (what proofs cost; for tests). */
 uint64_t	  store_ledger_reads(struct store *);
+
+/* Whether this process signs checkpoints: always with SQLite; of the
+ * instances sharing a PostgreSQL store, the one holding the signer's
+ * advisory lock (taken here when free, held while connected). */
+int		  store_ledger_signer(struct store *);
 
 /* Signed checkpoints (daemon/ledger.c), one per tree size. */
 struct store_checkpoint {

@@ -15,6 +15,9 @@ pkgs=(
 	clang libclang-rt-14-dev
 	# command-line tools the tests drive: openssl (cross-checks), sqlite3
 	openssl sqlite3 valgrind curl
+	# the PostgreSQL server: the store tests start a throwaway cluster
+	# (tests/pg/pg-cluster.sh) and run against it as well
+	postgresql
 	# headless Chromium renders the fieldwork report's HTML in its test
 	chromium
 	# systemd-analyze (verify, security --offline) and systemd-sysusers

@@ -4,6 +4,8 @@
 #
 #   1. gcc, --enable-debug (warnings are errors, optimised as released):
 #      make check, then the unit tests again under valgrind
+#   1c. build 1's store tests and store-heavy integration tests again on
+#      PostgreSQL, in a throwaway cluster (tests/pg/run-tests.sh)
 #   2. clang, --enable-debug --enable-sanitizers (ASan + UBSan): make check
 #   2b. clang with ThreadSanitizer: the daemon's tests (worker and sync
 #      threads beside the event loop)
@@ -64,6 +66,10 @@ report "$src/_build/gcc"
 echo "=== 1b. unit tests under valgrind ($(date +%T))"
 EXHIBIT_TEST_QUICK=1 make -C "$src/_build/gcc" -j"$jobs" check TESTS='$(UNIT_TESTS)' VERBOSE=1 \
 	LOG_COMPILER="valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --track-fds=no"
+report "$src/_build/gcc"
+
+echo "=== 1c. the store on PostgreSQL ($(date +%T))"
+bash "$src/tests/pg/run-tests.sh" "$src/_build/gcc"
 report "$src/_build/gcc"
 
 echo "=== 2. clang, AddressSanitizer + UndefinedBehaviorSanitizer ($(date +%T))"

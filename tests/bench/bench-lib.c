@@ -384,9 +384,18 @@ bench_run_capture(char *const argv[], size_t *len)
 void
 bench_init_store(const char *conftext, size_t uses)
 {
-	char	 out[4096], *tok, *end, err[256];
+	char		 out[4096], *tok, *end, err[256], *text;
+	const char	*pg = getenv("BENCH_PG");
 
-	bench_write_file(benv.conf, conftext);
+	/* BENCH_PG: a libpq connection string to an empty database, which
+	 * the daemon stores in instead of SQLite (tests/bench/bench-pg.sh). */
+	if (pg != NULL && *pg != '\0')
+		text = xasprintf("%s[store]\nbackend = postgresql\n"
+		    "connection = %s\n", conftext, pg);
+	else
+		text = xstrdup(conftext);
+	bench_write_file(benv.conf, text);
+	free(text);
 	if (bench_run_ctl(out, sizeof(out), "init", NULL, NULL, NULL, NULL,
 	    NULL) != 0)
 		bench_fail("exhibitctl init failed");

@@ -39,6 +39,19 @@ expect_in out "configuration OK" "exhibit-agent -n says configuration OK"
 run "$CTL" -f "$TMP/exhibitd.conf" check-config
 expect_rc 0 "exhibitctl check-config on conf/exhibitd.conf"
 
+# [store]: the backend is one of two, and PostgreSQL needs its connection.
+sed "s|^backend = sqlite|backend = postgresql|" "$TMP/exhibitd.conf" >"$TMP/pg.conf"
+run "$DAEMON" -n -f "$TMP/pg.conf"
+expect_rc 1 "exhibitd -n: backend = postgresql without a connection"
+expect_in err "[store] backend is postgresql but connection is not set" \
+    "exhibitd -n says the connection is missing"
+sed "s|^backend = sqlite|backend = oracle|" "$TMP/exhibitd.conf" >"$TMP/bad-store.conf"
+line=$(grep -n '^backend = oracle' "$TMP/bad-store.conf" | cut -d: -f1)
+run "$DAEMON" -n -f "$TMP/bad-store.conf"
+expect_rc 1 "exhibitd -n: an unknown backend"
+expect_in err "$TMP/bad-store.conf:$line: backend: invalid value \"oracle\" (choices: sqlite, postgresql)" \
+    "exhibitd -n names file, line and choices"
+
 # A broken rule pack: exhibitd -n names file, rule and problem, and the
 # daemon would not start.
 mkdir "$TMP/badrules"

@@ -29,7 +29,7 @@ agent_enroll
 
 # items STATE KIND: "subject subject ..." sorted, of this agent.
 items() {
-	sql "SELECT group_concat(subject, ' ') FROM (SELECT subject FROM drift WHERE agent_id = '$A' AND state = '$1' AND kind = '$2' ORDER BY subject)"
+	sql "SELECT subject FROM drift WHERE agent_id = '$A' AND state = '$1' AND kind = '$2' ORDER BY subject" | paste -sd' '
 }
 judged() { sql "SELECT count(*) FROM evaluations"; }
 push() { # push N: run once and wait for the N-th judgement
@@ -169,7 +169,7 @@ for ((i = 0; i < 50; i++)); do [[ $(sql "SELECT count(*) FROM drift WHERE kind =
 # is back, and a restart does not start it again.
 daemon_stop
 printf '[audits]\nschedule = 1h\n' >>"$DCONF"
-sql "INSERT OR REPLACE INTO meta (key, value) VALUES ('audit_schedule_anchor', strftime('%s', 'now') - 7200)"
+sql "INSERT INTO meta (key, value) VALUES ('audit_schedule_anchor', '$(($(date +%s) - 7200))') ON CONFLICT (key) DO UPDATE SET value = excluded.value"
 daemon_start "$LOG" || exit 1
 for ((i = 0; i < 50; i++)); do [[ $(sql "SELECT count(*) FROM audits WHERE scheduled = 1") -ge 1 ]] && break; sleep 0.1; done
 [[ $(sql "SELECT count(*) FROM audits WHERE scheduled = 1") == 1 ]] && ok "the missed scheduled audit starts at start" || not_ok "scheduled audits: $(sql "SELECT count(*) FROM audits WHERE scheduled = 1")"

@@ -61,8 +61,7 @@ grep -q '^agents/'"$A"'/sections/' "$TMP/members" && ok "referenced sections tra
 # Auditors can check the listing with standard tools, too.
 mkdir "$TMP/x" && tar -xzf "$TMP/b1.tar.gz" -C "$TMP/x"
 (cd "$TMP/x" && sha256sum --quiet -c SHA256SUMS) && ok "sha256sum -c SHA256SUMS passes" || not_ok "sha256sum -c"
-sql "SELECT writefile('$TMP/e2', envelope) FROM evidence WHERE seq = 2" >/dev/null
-cmp -s "$TMP/x/agents/$A/evidence/2.dsse.json" "$TMP/e2" &&
+[[ $(sql_hex envelope "evidence WHERE seq = 2") == "$(od -An -v -tx1 <"$TMP/x/agents/$A/evidence/2.dsse.json" | tr -d ' \n')" ]] &&
     ok "envelopes exactly as received" || not_ok "envelope 2 differs from the stored one"
 grep -q '"created_by": "exhibitctl:' "$TMP/x/manifest.json" && ok "the manifest says who asked" || not_ok "manifest: $(head -20 "$TMP/x/manifest.json")"
 [[ $(wc -l <"$TMP/x/drift.jsonl") -gt 0 ]] && ok "the period's drift items are in" || not_ok "no drift items"

@@ -64,6 +64,14 @@ finish() {
 
 # --- a daemon on 127.0.0.1 with a fresh state directory -----------------
 
+# With EXHIBIT_TEST_PG set to a libpq connection string (a throwaway
+# database: tests/pg/pg-cluster.sh), daemons store in PostgreSQL, each
+# daemon_setup starting from an empty database.
+store_conf() {
+	[[ -n ${EXHIBIT_TEST_PG:-} ]] || return 0
+	printf '[store]\nbackend = postgresql\nconnection = %s\n' "$EXHIBIT_TEST_PG"
+}
+
 # daemon_setup DIR [EXTRA-CONF-LINES]: config, exhibitctl init, a free port.
 # Sets DCONF, DSTATE, PORT, URL, CA.
 daemon_setup() {
@@ -72,9 +80,14 @@ daemon_setup() {
 	PORT=$("$top_builddir/tests/tools/freeport")
 	URL=https://127.0.0.1:$PORT
 	CA=$DSTATE/ca.pem
+	if [[ -n ${EXHIBIT_TEST_PG:-} ]]; then
+		psql -XAtq "$EXHIBIT_TEST_PG" -c "SET client_min_messages = warning; DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public" ||
+		    { echo "cannot reset the test database"; return 1; }
+	fi
 	# [server] last: tests append lines for it.
-	printf '[daemon]\nstate_dir = %s\nlog = stderr\n[rules]\ndirectory = %s\n[server]\nlisten = 127.0.0.1:%s\n%b' \
-	    "$DSTATE" "$top_srcdir/conf/rules" "$PORT" "${2:-}" >"$DCONF"
+	{ printf '[daemon]\nstate_dir = %s\nlog = stderr\n[rules]\ndirectory = %s\n' \
+	    "$DSTATE" "$top_srcdir/conf/rules"; store_conf
+	  printf '[server]\nlisten = 127.0.0.1:%s\n%b' "$PORT" "${2:-}"; } >"$DCONF"
 	"$top_builddir/exhibitctl" -f "$DCONF" init >"$1/init.out" 2>&1 ||
 	    { cat "$1/init.out"; return 1; }
 }
@@ -113,8 +126,25 @@ daemon_wait() {
 	fi
 }
 
-# sql QUERY: one value from the daemon's database.
-sql() { sqlite3 "$DSTATE/exhibit.db" "$1"; }
+# sql QUERY: one value from the daemon's database (SQL both SQLite and
+# PostgreSQL understand; booleans as CAST(... AS INTEGER)).
+sql() {
+	if [[ -n ${EXHIBIT_TEST_PG:-} ]]; then
+		psql -XAtq "$EXHIBIT_TEST_PG" -c "$1"
+	else
+		sqlite3 "$DSTATE/exhibit.db" "$1"
+	fi
+}
+
+# sql_hex COLUMN FROM: a blob column of the first row of "FROM", as
+# lowercase hex.
+sql_hex() {
+	if [[ -n ${EXHIBIT_TEST_PG:-} ]]; then
+		sql "SELECT encode($1, 'hex') FROM $2 LIMIT 1"
+	else
+		sql "SELECT lower(hex($1)) FROM $2 LIMIT 1"
+	fi
+}
 
 # enroll_token USES: a new enrollment token's text.
 enroll_token() {

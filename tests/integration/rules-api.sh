@@ -148,7 +148,7 @@ expect_api 200 '"status":"fail"' "without the waiver it fails again"
 # A waiver that has lapsed waives nothing (expiry moved into the past).
 run ctl waiver add --rule LNX-SSH-001 --host "$W" --owner ciso --justification "short" --expires 1d
 expect_rc 0 "exhibitctl waiver add"
-sql "UPDATE waivers SET expires_at = strftime('%s','now') - 1 WHERE removed_at = 0"
+sql "UPDATE waivers SET expires_at = $(($(date +%s) - 1)) WHERE removed_at = 0"
 api "$AUDITOR" GET "/v1/findings?host=$W&rule=LNX-SSH-001"
 expect_api 200 '"status":"fail"' "an expired waiver lapses by itself"
 run ctl waiver add --rule LNX-SSH-001 --host "$W" --owner ciso --expires 1d

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "store.h"
-#include "store-sqlite-int.h"
+#include "teststore.h"
 #include "tmpdir.h"
 #include "xmalloc.h"
 
@@ -30,13 +30,14 @@ setup(void **state)
 	strcpy(dir, "/tmp/test-alerts-store.XXXXXX");
 	if (mkdtemp(dir) == NULL)
 		return -1;
-	if ((st = store_open(dir, err, sizeof(err))) == NULL)
+	if ((st = test_store_open(dir, err, sizeof(err))) == NULL)
 		return -1;
-	if (store_exec(st, "INSERT INTO drift (id, agent_id, kind, subject, "
+	/* Ids 1, 2 and 3, in a fresh table on either backend. */
+	if (test_store_sql(dir, "INSERT INTO drift (agent_id, kind, subject, "
 	    "state, opened_at, updated_at, audit_id, evidence_id, detail) "
-	    "VALUES (1, 'ag_a', 'rule', 'R1', 'open', 100, 100, 0, 0, '{}'), "
-	    "(2, 'ag_a', 'rule', 'R2', 'open', 100, 100, 0, 0, '{}'), "
-	    "(3, 'ag_b', 'rule', 'R1', 'open', 100, 100, 0, 0, '{}')") == -1)
+	    "VALUES ('ag_a', 'rule', 'R1', 'open', 100, 100, 0, 0, '{}'), "
+	    "('ag_a', 'rule', 'R2', 'open', 100, 100, 0, 0, '{}'), "
+	    "('ag_b', 'rule', 'R1', 'open', 100, 100, 0, 0, '{}')") == -1)
 		return -1;
 	*state = st;
 	return 0;
@@ -225,6 +226,46 @@ test_list(void **state)
 	store_alert_list_free(v, n);
 }
 
+/* Claims: on PostgreSQL, of two connections (two instances) one gets an
+ * entry, and the lease hides it from both until it ends; SQLite, with
+ * one instance, has nothing to claim against. */
+static void
+test_claim(void **state)
+{
+	struct store		*st = *state, *other;
+	struct store_alert	*v;
+	char			 err[256];
+	size_t			 n;
+	int64_t			 id;
+
+	assert_int_equal(add(st, 1, "opened", "webhook", 100, &id), STORE_OK);
+	if (!test_store_pg()) {
+		assert_int_equal(store_alert_claim(st, id, 100, 700), STORE_OK);
+		assert_int_equal(store_alert_claim(st, id, 100, 700), STORE_OK);
+		assert_int_equal(store_alert_due(st, 100, 0, &v, &n), STORE_OK);
+		assert_int_equal(n, 1);
+		store_alert_list_free(v, n);
+		return;
+	}
+	other = test_store_open(dir, err, sizeof(err));
+	assert_non_null(other);
+	/* Not due yet: nothing to claim. */
+	assert_int_equal(store_alert_claim(other, id, 99, 700),
+	    STORE_NOT_FOUND);
+	assert_int_equal(store_alert_claim(st, id, 100, 700), STORE_OK);
+	assert_int_equal(store_alert_claim(other, id, 100, 700),
+	    STORE_NOT_FOUND);
+	assert_int_equal(store_alert_due(other, 100, 0, &v, &n), STORE_OK);
+	assert_int_equal(n, 0);
+	free(v);
+	/* The lease over (its holder died): the other takes it. */
+	assert_int_equal(store_alert_claim(other, id, 700, 1300), STORE_OK);
+	assert_int_equal(store_alert_delivered(other, id, 701), STORE_OK);
+	assert_int_equal(store_alert_claim(st, id, 2000, 2600),
+	    STORE_NOT_FOUND);
+	store_close(other);
+}
+
 static void
 test_survives_reopen(void **state)
 {
@@ -235,7 +276,7 @@ test_survives_reopen(void **state)
 
 	assert_int_equal(add(st, 2, "opened", "webhook", 100, NULL), STORE_OK);
 	store_close(st);
-	st = store_open(dir, err, sizeof(err));
+	st = test_store_open(dir, err, sizeof(err));
 	*state = st;
 	assert_non_null(st);
 	assert_int_equal(store_alert_due(st, 100, 0, &v, &n), STORE_OK);
@@ -253,6 +294,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_due_order_and_retry,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_list, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_claim, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_survives_reopen, setup,
 		    teardown),
 	};

@@ -41,7 +41,7 @@
 #include "encode.h"
 #include "jsonutil.h"
 #include "store.h"
-#include "store-sqlite-int.h"
+#include "teststore.h"
 #include "tmpdir.h"
 #include "xmalloc.h"
 
@@ -147,14 +147,15 @@ setup(void **state)
 	strcpy(dir, "/tmp/test-alerts.XXXXXX");
 	if (mkdtemp(dir) == NULL)
 		return -1;
-	if ((st = store_open(dir, err, sizeof(err))) == NULL)
+	if ((st = test_store_open(dir, err, sizeof(err))) == NULL)
 		return -1;
 	for (i = 1; i <= 20; i++) {
-		sql = xasprintf("INSERT INTO drift (id, agent_id, kind, "
+		/* Id i, in a fresh table on either backend. */
+		sql = xasprintf("INSERT INTO drift (agent_id, kind, "
 		    "subject, state, opened_at, updated_at, audit_id, "
-		    "evidence_id, detail) VALUES (%d, 'ag_x', 'rule', "
-		    "'LNX-%03d', 'open', 100, 100, 0, 0, '{}')", i, i);
-		if (store_exec(st, sql) == -1)
+		    "evidence_id, detail) VALUES ('ag_x', 'rule', "
+		    "'LNX-%03d', 'open', 100, 100, 0, 0, '{}')", i);
+		if (test_store_sql(dir, sql) == -1)
 			return -1;
 		free(sql);
 	}
@@ -519,7 +520,7 @@ test_restart(void **state)
 	alerts_stop(a);
 	alerts_free(a);
 	store_close(st);
-	st = store_open(dir, err, sizeof(err));
+	st = test_store_open(dir, err, sizeof(err));
 	assert_non_null(st);
 
 	mode = 200;

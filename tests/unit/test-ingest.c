@@ -18,13 +18,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
 
 #include "digest.h"
 #include "envelope.h"
 #include "ingest.h"
 #include "keys.h"
 #include "store.h"
+#include "teststore.h"
 #include "tmpdir.h"
 #include "xmalloc.h"
 
@@ -64,7 +64,7 @@ setup(void **state)
 	strcpy(f->dir, "/tmp/test-ingest.XXXXXX");
 	if (mkdtemp(f->dir) == NULL)
 		return -1;
-	if ((f->st = store_open(f->dir, err, sizeof(err))) == NULL)
+	if ((f->st = test_store_open(f->dir, err, sizeof(err))) == NULL)
 		return -1;
 	f->key = keys_generate();
 	f->other = keys_generate();
@@ -96,19 +96,11 @@ teardown(void **state)
 static long long
 count(struct fx *f, const char *table)
 {
-	sqlite3		*db;
-	sqlite3_stmt	*s;
-	char		*path = xasprintf("%s/exhibit.db", f->dir);
 	char		*sql = xasprintf("SELECT count(*) FROM %s", table);
-	long long	 n = -1;
+	long long	 n;
 
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		n = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	sqlite3_close(db);
-	free(path);
+	n = test_store_int(f->dir, sql);
+	assert_true(n >= 0);
 	free(sql);
 	return n;
 }

@@ -14,9 +14,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <sqlite3.h>
 
 #include "store.h"
+#include "teststore.h"
 #include "token.h"
 #include "tmpdir.h"
 #include "xmalloc.h"
@@ -31,7 +31,7 @@ setup(void **state)
 	strcpy(dir, "/tmp/test-store.XXXXXX");
 	if (mkdtemp(dir) == NULL)
 		return -1;
-	*state = store_open(dir, err, sizeof(err));
+	*state = test_store_open(dir, err, sizeof(err));
 	return *state == NULL ? -1 : 0;
 }
 
@@ -200,15 +200,14 @@ test_persistence_and_versions(void **state)
 	struct store		*st = *state, *again;
 	struct store_token	 t, *v;
 	unsigned char		 hash[STORE_HASH_LEN];
-	sqlite3			*db;
-	char			*path, err[256], *s;
+	char			 err[256], *s;
 	size_t			 n;
 
 	s = token_generate(hash);
 	t = new_token(ROLE_SECURITY, -1, 0);
 	assert_int_equal(store_token_add(st, &t, hash), STORE_OK);
 	store_close(st);
-	again = store_open(dir, err, sizeof(err));
+	again = test_store_open(dir, err, sizeof(err));
 	assert_non_null(again);
 	assert_int_equal(store_token_list(again, &v, &n), STORE_OK);
 	assert_int_equal(n, 1);
@@ -216,21 +215,56 @@ test_persistence_and_versions(void **state)
 	store_close(again);
 
 	/* A database from a newer exhibitd is refused, not downgraded. */
-	path = xasprintf("%s/exhibit.db", dir);
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "UPDATE meta SET value = '999' "
-	    "WHERE key = 'schema_version'", NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
-	assert_null(store_open(dir, err, sizeof(err)));
+	assert_int_equal(test_store_sql(dir, "UPDATE meta SET value = '999' "
+	    "WHERE key = 'schema_version'"), 0);
+	assert_null(test_store_open(dir, err, sizeof(err)));
 	assert_non_null(strstr(err, "newer than this exhibitd"));
-	free(path);
 	free(s);
-	*state = store_open("/nonexistent/dir", err, sizeof(err));
-	assert_null(*state);
+	*state = NULL;
+	/* SQLite's own: a state directory that is not there. */
+	assert_null(store_open("/nonexistent/dir", err, sizeof(err)));
 }
 
 /* Deferred sync: commits append to the log; store_sync() makes them
  * durable and they are there after reopening. */
+/* A scheduled audit starts once: the caller names the last scheduled
+ * one it saw, and a second start from the same view (another instance's)
+ * starts nothing.  Audits by hand always start. */
+static void
+test_scheduled_audit_once(void **state)
+{
+	struct store		*st = *state;
+	struct store_audit	 a;
+	int64_t			*resolved;
+	size_t			 n;
+	time_t			 last;
+
+	memset(&a, 0, sizeof(a));
+	snprintf(a.name, sizeof(a.name), "Scheduled");
+	snprintf(a.started_by, sizeof(a.started_by), "schedule");
+	a.started_at = 1000;
+	a.scheduled = 1;
+	a.scheduled_after = 0;
+	assert_int_equal(store_audit_start(st, &a, &resolved, &n), STORE_OK);
+	free(resolved);
+	a.started_at = 1001;
+	assert_int_equal(store_audit_start(st, &a, &resolved, &n),
+	    STORE_EXISTS);
+	assert_null(resolved);
+	assert_int_equal(store_audit_last_scheduled(st, &last), STORE_OK);
+	assert_int_equal(last, 1000);
+	a.scheduled_after = 1000;
+	a.started_at = 5000;
+	assert_int_equal(store_audit_start(st, &a, &resolved, &n), STORE_OK);
+	free(resolved);
+	a.scheduled = 0;
+	a.scheduled_after = 0;
+	assert_int_equal(store_audit_start(st, &a, &resolved, &n), STORE_OK);
+	free(resolved);
+	assert_int_equal(store_audit_last_scheduled(st, &last), STORE_OK);
+	assert_int_equal(last, 5000);
+}
+
 static void
 test_deferred_sync(void **state)
 {
@@ -246,7 +280,7 @@ test_deferred_sync(void **state)
 	assert_int_equal(store_batch_commit(st), STORE_OK);
 	assert_int_equal(store_sync(st), 0);
 	store_close(st);
-	*state = st = store_open(dir, err, sizeof(err));
+	*state = st = test_store_open(dir, err, sizeof(err));
 	assert_non_null(st);
 	memset(&a, 0, sizeof(a));
 	snprintf(a.id, sizeof(a.id), "ag_x");
@@ -271,6 +305,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_token_list, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_agents, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_scheduled_audit_once, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_deferred_sync, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_persistence_and_versions,
