@@ -17,7 +17,7 @@ RPORT=$("$top_builddir/tests/tools/freeport")
 "$top_builddir/tests/tools/webhook-receiver" "$RPORT" "$TMP/hook" >"$TMP/receiver.out" 2>&1 &
 PIDS+=("$!")
 wait_for_line "$TMP/receiver.out" listening 5 || { not_ok "the receiver starts"; finish; exit 1; }
-daemon_setup "$TMP" "[drift]\nstale_after = 4s\nsilence_check = 1s\n[alerts.webhook]\nurl = http://127.0.0.1:$RPORT/hook\nsecret = drift-test-secret-0123456789\nrate_limit = 6000\nretry_min = 1s\n" || exit 1
+daemon_setup "$TMP" "[drift]\nstale_after = 8s\nsilence_check = 1s\n[alerts.webhook]\nurl = http://127.0.0.1:$RPORT/hook\nsecret = drift-test-secret-0123456789\nrate_limit = 6000\nretry_min = 1s\n" || exit 1
 sed -i "s|^directory = .*|directory = $TMP/rules|" "$DCONF"
 LOG=$TMP/daemon.log
 daemon_start "$LOG" || exit 1
@@ -133,8 +133,12 @@ resolved=$(sql "SELECT count(*) FROM drift WHERE state = 'resolved'")
 for ((i = 0; i < 100; i++)); do [[ $(hooks resolved) -ge $resolved ]] && break; sleep 0.1; done
 [[ $(hooks resolved) == "$resolved" ]] && ok "every resolution alerted once ($resolved)" || not_ok "$(hooks resolved) resolution alerts for $resolved resolved items"
 
-# A silent host.
-sleep 6
+# A silent host: stale_after is long enough that a slow run's pushes
+# never look silent, and the wait polls rather than guessing.
+for ((i = 0; i < 200; i++)); do
+	[[ $(sql "SELECT count(*) FROM drift WHERE kind = 'host_silent' AND state = 'open'") == 1 ]] && break
+	sleep 0.1
+done
 [[ $(sql "SELECT count(*) FROM drift WHERE kind = 'host_silent' AND state = 'open'") == 1 ]] &&
     ok "a host silent past stale_after opens host_silent" || not_ok "host_silent: $(sql "SELECT kind, state FROM drift WHERE kind = 'host_silent'")"
 push 5
