@@ -19,6 +19,7 @@ enum store_stmt {
 	S_AGENT_GET, S_SAVEPOINT, S_RELEASE, S_ROLLBACK_TO,
 	S_RESULTS_ADD, S_EVAL_ADD,
 	S_LEDGER_SIZE, S_LEDGER_NODE, S_LEDGER_NODE_ADD, S_LEDGER_LEAF_ADD,
+	S_BEGIN, S_COMMIT, S_DOC_ENVELOPE, S_DOC_REFS,
 	NSTMTS
 };
 
@@ -32,6 +33,7 @@ struct sqlite_store {
 	int		 walfd;
 	sqlite3		*ckpt;		/* a connection for checkpoints */
 	int		 wal_frames;	/* set by the writer, read by sync */
+	int		 ckpt_frames;	/* checkpoint once the log holds as many */
 
 	/* Ledger sizes: committed is set by the writer after each commit
 	 * that appended, durable by whoever makes that commit durable

@@ -219,8 +219,7 @@ sqlite_store_doc_get(struct sqlite_store *st, int64_t id, struct store_doc *d)
 	int				 rc;
 
 	memset(d, 0, sizeof(*d));
-	if (sqlite3_prepare_v2(st->db, "SELECT agent_id, envelope FROM "
-	    "evidence WHERE id = ?", -1, &s, NULL) != SQLITE_OK)
+	if ((s = store_stmt(st, S_DOC_ENVELOPE)) == NULL)
 		return store_fail(st, "doc_get");
 	sqlite3_bind_int64(s, 1, id);
 	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -233,15 +232,12 @@ sqlite_store_doc_get(struct sqlite_store *st, int64_t id, struct store_doc *d)
 		d->envelope[len] = '\0';
 		d->envelope_len = len;
 	}
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	if (rc != SQLITE_ROW)
 		return rc == SQLITE_DONE ? STORE_NOT_FOUND :
 		    store_fail(st, "doc_get");
 
-	if (sqlite3_prepare_v2(st->db, "SELECT es.name, s.body, es.digest FROM "
-	    "evidence_sections es JOIN sections s ON s.digest = es.digest "
-	    "WHERE es.evidence_id = ? AND es.reference = 1", -1, &s, NULL) !=
-	    SQLITE_OK) {
+	if ((s = store_stmt(st, S_DOC_REFS)) == NULL) {
 		store_doc_clear(d);
 		return store_fail(st, "doc_get");
 	}
@@ -259,7 +255,7 @@ sqlite_store_doc_get(struct sqlite_store *st, int64_t id, struct store_doc *d)
 		store_copy(r->digest, sizeof(r->digest), sqlite3_column_text(s,
 		    2));
 	}
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	if (rc != SQLITE_DONE) {
 		store_doc_clear(d);
 		return store_fail(st, "doc_get");
