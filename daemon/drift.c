@@ -10,6 +10,7 @@
 #include "config.h"
 #endif
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +21,9 @@
 #include "drift.h"
 #include "jsondiff.h"
 #include "jsonutil.h"
+#include "judge.h"
 #include "log.h"
+#include "rules.h"
 #include "schedule.h"
 #include "store.h"
 #include "timefmt.h"
@@ -28,10 +31,21 @@
 
 /* Changes kept per section in one item; the rest are counted. */
 #define DRIFT_MAX_CHANGES	50
+/* Baselines' statuses kept, by result set digest (immutable content):
+ * one per distinct baseline, which hosts built alike share. */
+#define DRIFT_BASELINES		256
 #define META_EVENTS		"drift_security_event"
 #define META_RULESET		"drift_ruleset"
 
+struct baseline_statuses {
+	char			digest[STORE_DIGEST_LEN];
+	struct rule_statuses	statuses;
+	uint64_t		used;
+};
+
 struct drift {
+	struct baseline_statuses	 baselines[DRIFT_BASELINES];
+	uint64_t			 clock;
 	struct event_base		*base;
 	struct store			*store;
 	const struct daemon_conf	*conf;
@@ -95,33 +109,6 @@ drift_resolve(struct drift *dr, const char *agent, const char *kind,
 	drift_tell(dr, id, "resolved");
 }
 
-/* rule id -> result object, for one result set. */
-static struct json_object *
-results_by_rule(struct json_object *results)
-{
-	struct json_object	*map, *r;
-	const char		*id;
-	size_t			 i, n;
-
-	map = json_object_new_object();
-	n = json_object_array_length(results);
-	for (i = 0; i < n; i++) {
-		r = json_object_array_get_idx(results, i);
-		if (jsonutil_get_string(r, "rule", &id) == 0)
-			jsonutil_set(map, id, json_object_get(r));
-	}
-	return map;
-}
-
-static const char *
-status_of(struct json_object *r)
-{
-	const char	*s;
-
-	return r != NULL && jsonutil_get_string(r, "status", &s) == 0 ? s :
-	    "";
-}
-
 /*
  * The agent's unresolved items, as "kind subject" keys (NULL: unknown).
  * Comparing results resolves only what is there: one read instead of a
@@ -168,71 +155,147 @@ drift_resolve_in(struct drift *dr, struct json_object *set, const char *agent,
 		drift_resolve(dr, agent, kind, subject, why, now);
 }
 
+/* A stored result set, parsed (NULL when it cannot be read). */
+static struct json_object *
+result_set_parsed(struct drift *dr, const char *digest)
+{
+	struct json_object	*r;
+	char			*body, err[128];
+	size_t			 len;
+
+	if (store_result_set_get(dr->store, digest, &body, &len) != STORE_OK)
+		return NULL;
+	r = jsonutil_parse(body, len, err, sizeof(err));
+	free(body);
+	return r;
+}
+
+/* The statuses of a baseline's result set: remembered, else read once. */
+static const struct rule_statuses *
+baseline_statuses(struct drift *dr, const char *digest)
+{
+	struct baseline_statuses	*e, *victim = &dr->baselines[0];
+	struct json_object		*r;
+	size_t				 i;
+
+	for (i = 0; i < DRIFT_BASELINES; i++) {
+		e = &dr->baselines[i];
+		if (e->used != 0 && strcmp(e->digest, digest) == 0) {
+			e->used = ++dr->clock;
+			return &e->statuses;
+		}
+		if (e->used < victim->used)
+			victim = e;
+	}
+	if ((r = result_set_parsed(dr, digest)) == NULL)
+		return NULL;
+	rule_statuses_clear(&victim->statuses);
+	rule_statuses_of(r, &victim->statuses);
+	json_object_put(r);
+	snprintf(victim->digest, sizeof(victim->digest), "%s", digest);
+	victim->used = ++dr->clock;
+	return &victim->statuses;
+}
+
+/* A result set's entry for rule (borrowed from results), or NULL. */
+static struct json_object *
+result_of(struct json_object *results, const char *rule, size_t hint)
+{
+	struct json_object	*r;
+	const char		*id;
+	size_t			 i, n;
+
+	if (results == NULL)
+		return NULL;
+	n = json_object_array_length(results);
+	r = json_object_array_get_idx(results, hint);
+	if (r != NULL && jsonutil_get_string(r, "rule", &id) == 0 &&
+	    strcmp(id, rule) == 0)
+		return r;
+	for (i = 0; i < n; i++) {
+		r = json_object_array_get_idx(results, i);
+		if (jsonutil_get_string(r, "rule", &id) == 0 &&
+		    strcmp(id, rule) == 0)
+			return r;
+	}
+	return NULL;
+}
+
+/*
+ * Rules whose pass/fail differs from the baseline open items; rules
+ * back at their baseline result resolve them.  Statuses alone decide:
+ * the whole result sets (tens of KB of JSON each) are parsed only when
+ * a rule has changed direction, for the item's details.
+ */
 static void
 drift_rules_compare(struct drift *dr, const char *agent,
     const struct store_baseline *b, int64_t evidence_id,
-    struct json_object *results, time_t now)
+    const struct judgement *jd, time_t now)
 {
-	struct json_object	*base, *basemap, *r, *o, *detail, *v, *open;
-	const char		*id, *was, *is;
-	char			*body, err[128];
-	size_t			 len, i, n;
+	const struct rule_statuses	*base, *cur = &jd->statuses;
+	struct json_object	*open, *now_set = NULL, *base_set = NULL;
+	struct json_object	*r, *o, *detail, *v;
+	const char		*id;
+	char			 err[128];
+	size_t			 i;
+	long			 k;
+	int			 was, is;
 
-	if (store_result_set_get(dr->store, b->results, &body, &len) !=
-	    STORE_OK)
+	if ((base = baseline_statuses(dr, b->results)) == NULL)
 		return;
-	base = jsonutil_parse(body, len, err, sizeof(err));
-	free(body);
-	if (base == NULL)
-		return;
-	basemap = results_by_rule(base);
-	json_object_put(base);
 	open = drift_unresolved(dr, agent);
-	n = json_object_array_length(results);
-	for (i = 0; i < n; i++) {
-		r = json_object_array_get_idx(results, i);
-		if (jsonutil_get_string(r, "rule", &id) == -1 ||
-		    !json_object_object_get_ex(basemap, id, &o))
+	for (i = 0; i < cur->n; i++) {
+		id = cur->rule[i];
+		if ((k = rule_statuses_find(base, id, i)) == -1)
 			continue;	/* a rule the baseline did not have */
-		was = status_of(o);
-		is = status_of(r);
-		if (strcmp(was, is) == 0) {
+		was = base->status[k];
+		is = cur->status[i];
+		if (was == is) {
 			drift_resolve_in(dr, open, agent, "rule_regressed", id,
 			    "back to its baseline result", now);
 			drift_resolve_in(dr, open, agent, "rule_recovered", id,
 			    "back to its baseline result", now);
 			continue;
 		}
-		if (strcmp(is, "fail") != 0 && strcmp(is, "pass") != 0)
+		if (is != RULE_FAIL && is != RULE_PASS)
 			continue;
-		if (strcmp(was, strcmp(is, "fail") == 0 ? "pass" : "fail") !=
-		    0)
+		if (was != (is == RULE_FAIL ? RULE_PASS : RULE_FAIL))
 			continue;
+		if (now_set == NULL)
+			now_set = jsonutil_parse(jd->text, jd->len, err,
+			    sizeof(err));
+		if (base_set == NULL)
+			base_set = result_set_parsed(dr, b->results);
+		r = result_of(now_set, id, i);
+		o = result_of(base_set, id, (size_t)k);
 		detail = json_object_new_object();
 		jsonutil_set_string(detail, "rule", id);
-		jsonutil_set_string(detail, "baseline", was);
-		jsonutil_set_string(detail, "now", is);
-		if (json_object_object_get_ex(r, "expected", &v))
+		jsonutil_set_string(detail, "baseline",
+		    rule_status_str((enum rule_status)was));
+		jsonutil_set_string(detail, "now",
+		    rule_status_str((enum rule_status)is));
+		if (r != NULL && json_object_object_get_ex(r, "expected", &v))
 			jsonutil_set(detail, "expected", json_object_get(v));
-		if (json_object_object_get_ex(r, "observed", &v))
+		if (r != NULL && json_object_object_get_ex(r, "observed", &v))
 			jsonutil_set(detail, "observed", json_object_get(v));
-		if (json_object_object_get_ex(o, "observed", &v))
+		if (o != NULL && json_object_object_get_ex(o, "observed", &v))
 			jsonutil_set(detail, "baseline_observed",
 			    json_object_get(v));
-		if (json_object_object_get_ex(r, "sources", &v))
+		if (r != NULL && json_object_object_get_ex(r, "sources", &v))
 			jsonutil_set(detail, "sources", json_object_get(v));
 		jsonutil_set_int64(detail, "baseline_evidence_id",
 		    b->evidence_id);
-		drift_open(dr, agent, strcmp(is, "fail") == 0 ?
-		    "rule_regressed" : "rule_recovered", id, b->audit_id,
-		    evidence_id, detail, now);
+		drift_open(dr, agent, is == RULE_FAIL ? "rule_regressed" :
+		    "rule_recovered", id, b->audit_id, evidence_id, detail,
+		    now);
 		/* The opposite direction, if open, is over. */
-		drift_resolve_in(dr, open, agent, strcmp(is, "fail") == 0 ?
+		drift_resolve_in(dr, open, agent, is == RULE_FAIL ?
 		    "rule_recovered" : "rule_regressed", id,
 		    "the rule changed direction", now);
 	}
+	json_object_put(now_set);
+	json_object_put(base_set);
 	json_object_put(open);
-	json_object_put(basemap);
 }
 
 /* A stored section's sources and data. */
@@ -371,9 +434,9 @@ drift_sections_compare(struct drift *dr, const char *agent,
 
 void
 drift_judged(struct drift *dr, int64_t evidence_id, const char *agent_id,
-    const char *ruleset, const char *results_digest,
-    struct json_object *results)
+    const char *ruleset, const struct judgement *jd)
 {
+	const char		*results_digest = jd->digest;
 	struct store_baseline	 b;
 	struct json_object	*detail;
 	enum store_status	 rc;
@@ -421,8 +484,7 @@ drift_judged(struct drift *dr, int64_t evidence_id, const char *agent_id,
 			store_drift_list_free(d, n);
 		}
 	} else
-		drift_rules_compare(dr, agent_id, &b, evidence_id, results,
-		    now);
+		drift_rules_compare(dr, agent_id, &b, evidence_id, jd, now);
 	drift_sections_compare(dr, agent_id, &b, evidence_id, now);
 }
 
@@ -612,10 +674,14 @@ drift_reload(struct drift *dr, const struct daemon_conf *conf)
 void
 drift_free(struct drift *dr)
 {
+	size_t	i;
+
 	if (dr == NULL)
 		return;
 	event_free(dr->silence_ev);
 	event_free(dr->audit_ev);
+	for (i = 0; i < DRIFT_BASELINES; i++)
+		rule_statuses_clear(&dr->baselines[i].statuses);
 	free(dr);
 }
 

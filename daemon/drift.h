@@ -35,9 +35,10 @@ void		 drift_free(struct drift *);
 
 /* A document's results were stored: compare the host with its baseline
  * (only for its newest document; re-judging old ones changes nothing). */
+struct judgement;
 void		 drift_judged(struct drift *, int64_t evidence_id,
 		    const char *agent_id, const char *ruleset,
-		    const char *results_digest, struct json_object *results);
+		    const struct judgement *);
 
 /* The rules in force are now ruleset (at start and on every reload). */
 void		 drift_rules(struct drift *, const char *ruleset,

@@ -104,6 +104,7 @@ eval_work(void *arg)
 	struct eval_job	*j = arg;
 
 	judge(j->rules->set, &j->doc, &j->out);
+	judgement_compact(&j->out);
 }
 
 static void
@@ -133,7 +134,7 @@ eval_done(void *arg)
 	else {
 		if (ev->drift != NULL)
 			drift_judged(ev->drift, e.evidence_id, j->doc.agent_id,
-			    e.ruleset, e.results_digest, j->out.results);
+			    e.ruleset, &j->out);
 		log_debug("evidence %lld judged: %d pass, %d fail, %d error, "
 		    "%d not applicable", (long long)e.evidence_id,
 		    j->out.counts[RULE_PASS], j->out.counts[RULE_FAIL],

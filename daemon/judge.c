@@ -37,22 +37,74 @@ results_unjudgeable(const struct ruleset *set, const char *why)
 	return arr;
 }
 
-static void
-judge_finish(struct judgement *j)
+void
+rule_statuses_of(struct json_object *results, struct rule_statuses *rs)
 {
 	struct json_object	*r;
 	enum rule_status	 st;
-	const char		*s, *text;
-	char			 hex[DIGEST_SHA256_HEXLEN];
-	size_t			 i, n;
+	const char		*s, *id;
+	size_t			 i, n, len, off;
 
-	n = json_object_array_length(j->results);
-	for (i = 0; i < n; i++) {
-		r = json_object_array_get_idx(j->results, i);
-		if (jsonutil_get_string(r, "status", &s) == 0 &&
-		    rule_status_parse(s, &st) == 0 && st < STORE_NCOUNTS)
-			j->counts[st]++;
+	memset(rs, 0, sizeof(*rs));
+	if (!json_object_is_type(results, json_type_array))
+		return;
+	n = json_object_array_length(results);
+	for (i = 0, len = 0; i < n; i++) {
+		r = json_object_array_get_idx(results, i);
+		if (jsonutil_get_string(r, "rule", &id) == 0)
+			len += strlen(id) + 1;
 	}
+	rs->rule = xcalloc(n ? n : 1, sizeof(*rs->rule));
+	rs->status = xcalloc(n ? n : 1, sizeof(*rs->status));
+	rs->ids = xmalloc(len ? len : 1);
+	for (i = 0, off = 0; i < n; i++) {
+		r = json_object_array_get_idx(results, i);
+		if (jsonutil_get_string(r, "rule", &id) == -1)
+			continue;
+		len = strlen(id) + 1;
+		memcpy(rs->ids + off, id, len);
+		rs->rule[rs->n] = rs->ids + off;
+		off += len;
+		rs->status[rs->n++] = jsonutil_get_string(r, "status", &s) ==
+		    0 && rule_status_parse(s, &st) == 0 ? (int)st : -1;
+	}
+}
+
+long
+rule_statuses_find(const struct rule_statuses *rs, const char *rule,
+    size_t hint)
+{
+	size_t	i;
+
+	if (hint < rs->n && strcmp(rs->rule[hint], rule) == 0)
+		return (long)hint;
+	for (i = 0; i < rs->n; i++)
+		if (strcmp(rs->rule[i], rule) == 0)
+			return (long)i;
+	return -1;
+}
+
+void
+rule_statuses_clear(struct rule_statuses *rs)
+{
+	free(rs->rule);
+	free(rs->status);
+	free(rs->ids);
+	memset(rs, 0, sizeof(*rs));
+}
+
+static void
+judge_finish(struct judgement *j)
+{
+	const char		*text;
+	char			 hex[DIGEST_SHA256_HEXLEN];
+	size_t			 i;
+
+	rule_statuses_of(j->results, &j->statuses);
+	for (i = 0; i < j->statuses.n; i++)
+		if (j->statuses.status[i] >= 0 &&
+		    j->statuses.status[i] < STORE_NCOUNTS)
+			j->counts[j->statuses.status[i]]++;
 	text = json_object_to_json_string_ext(j->results,
 	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 	j->len = strlen(text);
@@ -88,10 +140,18 @@ judge(const struct ruleset *set, const struct store_doc *d,
 }
 
 void
+judgement_compact(struct judgement *j)
+{
+	json_object_put(j->results);
+	j->results = NULL;
+}
+
+void
 judgement_clear(struct judgement *j)
 {
 	json_object_put(j->results);
 	free(j->text);
+	rule_statuses_clear(&j->statuses);
 	memset(j, 0, sizeof(*j));
 }
 

@@ -70,7 +70,8 @@ grep -q '"file":"/etc/' <<<"$(detail evidence_changed backup)" &&
     ok "a changed file is named in the diff" || not_ok "backup diff: $(detail evidence_changed backup)"
 d=$(detail rule_regressed LNX-SSH-002)
 grep -q '"baseline":"pass","now":"fail"' <<<"$d" && grep -q '"sources":\[{"path":"/etc/ssh/sshd_config' <<<"$d" &&
-    ok "a regression carries both results and the source file" || not_ok "regression detail: $d"
+    grep -q '"expected":"' <<<"$d" && grep -q '"observed":\[{' <<<"$d" && grep -q '"baseline_observed":\[{' <<<"$d" &&
+    ok "a regression carries both results, what was expected and the source file" || not_ok "regression detail: $d"
 
 # Each opened item reached the webhook once, with its kind and subject.
 hooks() { grep -l "\"event\":\"$1\"" "$TMP"/hook/req-* 2>/dev/null | wc -l; }

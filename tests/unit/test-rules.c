@@ -19,6 +19,7 @@
 #include <json-c/json.h>
 
 #include "jsonutil.h"
+#include "judge.h"
 #include "log.h"
 #include "rules.h"
 #include "xmalloc.h"
@@ -768,6 +769,49 @@ test_pack_info(void **state)
 	free(pack);
 }
 
+/* What drift compares: each rule's status in order, found by hint first. */
+static void
+test_rule_statuses(void **state)
+{
+	struct rule_statuses	 rs;
+	struct json_object	*arr;
+	char			 err[128];
+	const char		*text = "[{\"rule\":\"A-1\",\"status\":\"pass\"},"
+	    "{\"status\":\"fail\"},"
+	    "{\"rule\":\"B-2\",\"status\":\"fail\"},"
+	    "{\"rule\":\"C-3\",\"status\":\"bogus\"},"
+	    "{\"rule\":\"D-4\",\"status\":\"not_applicable\"}]";
+
+	(void)state;
+	arr = jsonutil_parse(text, strlen(text), err, sizeof(err));
+	assert_non_null(arr);
+	rule_statuses_of(arr, &rs);
+	json_object_put(arr);
+	/* The entry without a rule is left out. */
+	assert_int_equal(rs.n, 4);
+	assert_string_equal(rs.rule[0], "A-1");
+	assert_int_equal(rs.status[0], RULE_PASS);
+	assert_string_equal(rs.rule[1], "B-2");
+	assert_int_equal(rs.status[1], RULE_FAIL);
+	assert_int_equal(rs.status[2], -1);
+	assert_int_equal(rs.status[3], RULE_NOT_APPLICABLE);
+	assert_int_equal(rule_statuses_find(&rs, "B-2", 1), 1);
+	/* A wrong hint still finds it; an absent rule is -1. */
+	assert_int_equal(rule_statuses_find(&rs, "D-4", 0), 3);
+	assert_int_equal(rule_statuses_find(&rs, "D-4", 99), 3);
+	assert_int_equal(rule_statuses_find(&rs, "E-5", 0), -1);
+	rule_statuses_clear(&rs);
+	assert_int_equal(rs.n, 0);
+
+	/* Not an array: nothing, and nothing to free. */
+	arr = json_object_new_object();
+	rule_statuses_of(arr, &rs);
+	assert_int_equal(rs.n, 0);
+	assert_int_equal(rule_statuses_find(&rs, "A-1", 0), -1);
+	rule_statuses_clear(&rs);
+	json_object_put(arr);
+}
+
 int
 main(void)
 {
@@ -786,6 +830,7 @@ main(void)
 		cmocka_unit_test(test_collector_errors),
 		cmocka_unit_test(test_load_errors),
 		cmocka_unit_test(test_pack_info),
+		cmocka_unit_test(test_rule_statuses),
 	};
 
 	log_init("test-rules", 0, LOG_DEST_STDERR);
