@@ -376,12 +376,12 @@ sqlite_store_open(const char *state_dir, char *err, size_t errlen)
 	 * sqlite3_step() returns, which is what acknowledgements rely on.
 	 * 16 KiB pages (new stores only): an envelope and its sections fit
 	 * a page, and each page written to the log costs two system calls.
-	 * A batch's pages stay in memory until its commit (up to 32 MiB):
+	 * A batch's pages stay in memory until its commit (up to 8 MiB):
 	 * pages spilled to the log early and changed again are written
 	 * twice.
 	 */
 	if (store_exec(st, "PRAGMA page_size = 16384; "
-	    "PRAGMA journal_mode = WAL; PRAGMA cache_spill = 2048; "
+	    "PRAGMA journal_mode = WAL; PRAGMA cache_spill = 512; "
 	    "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;") == -1 ||
 	    store_migrate(st, err, errlen) == -1 ||
 	    store_ledger_open(st) == -1) {
