@@ -378,10 +378,13 @@ sqlite_store_open(const char *state_dir, char *err, size_t errlen)
 	 * a page, and each page written to the log costs two system calls.
 	 * A batch's pages stay in memory until its commit (up to 8 MiB):
 	 * pages spilled to the log early and changed again are written
-	 * twice.
+	 * twice.  Each operation in a batch is a savepoint, whose journal
+	 * of pages as they were is kept in memory, not in a temporary
+	 * file written page by page.
 	 */
 	if (store_exec(st, "PRAGMA page_size = 16384; "
 	    "PRAGMA journal_mode = WAL; PRAGMA cache_spill = 512; "
+	    "PRAGMA temp_store = MEMORY; "
 	    "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;") == -1 ||
 	    store_migrate(st, err, errlen) == -1 ||
 	    store_ledger_open(st) == -1) {
