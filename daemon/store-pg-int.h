@@ -16,9 +16,12 @@
 #include "store.h"
 #include "store-backend.h"
 
+struct pg_reconnect;
+
 struct pg_store {
 	PGconn		*conn;
 	char		*conninfo;
+	struct pg_reconnect *reconnect;	/* a connection being made */
 	int		 batch;		/* a group commit is open */
 	int		 depth;		/* transactions and savepoints open */
 

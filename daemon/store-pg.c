@@ -22,18 +22,24 @@
  * per batch, where SQLite's fsync runs on the sync thread; requests
  * arriving meanwhile queue and form the next, larger batch.
  *
- * A lost connection is re-established at the next operation that starts
- * outside a transaction; a transaction it was in is lost with it, so
- * the operation (or the batch's COMMIT) fails and nothing of it is
- * acknowledged.
+ * A lost connection is re-established on a thread of its own, started
+ * by the next operation outside a transaction: connecting to a server
+ * that is down may take as long as the network lets it (no
+ * connect_timeout by default), and the loop must go on answering
+ * meanwhile, with 503s for what needs the store.  The operation that
+ * finds the new connection ready takes it.  A transaction the lost
+ * connection was in is lost with it, so the operation (or the batch's
+ * COMMIT) fails and nothing of it is acknowledged.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libpq-fe.h>
 
@@ -59,11 +65,87 @@ pg_session(struct pg_store *st)
 	    "SET client_min_messages = warning; SET TIME ZONE 'UTC'");
 }
 
-/* A usable connection, reconnecting when outside a transaction: 0 or
- * -1 (logged). */
+/* Between attempts to connect while the server is away. */
+#define PG_RECONNECT_PAUSE	1	/* seconds */
+
+struct pg_reconnect {
+	pthread_t	 thread;
+	pthread_mutex_t	 lock;
+	char		*conninfo;
+	PGconn		*conn;		/* made, waiting to be taken */
+	char		 error[256];	/* the first failure, for the log */
+	int		 running;
+	int		 abandoned;	/* the thread frees this when done */
+};
+
+static void
+pg_reconnect_free(struct pg_reconnect *rc)
+{
+	PQfinish(rc->conn);
+	pthread_mutex_destroy(&rc->lock);
+	free(rc->conninfo);
+	free(rc);
+}
+
+static void *
+pg_reconnect_main(void *arg)
+{
+	struct pg_reconnect	*rc = arg;
+	PGconn			*c;
+
+	for (;;) {
+		c = PQconnectdb(rc->conninfo);
+		pthread_mutex_lock(&rc->lock);
+		if (rc->abandoned) {
+			pthread_mutex_unlock(&rc->lock);
+			PQfinish(c);
+			pg_reconnect_free(rc);
+			return NULL;
+		}
+		if (PQstatus(c) == CONNECTION_OK) {
+			rc->conn = c;
+			rc->running = 0;
+			pthread_mutex_unlock(&rc->lock);
+			return NULL;
+		}
+		if (rc->error[0] == '\0')
+			snprintf(rc->error, sizeof(rc->error), "%.*s",
+			    (int)strcspn(PQerrorMessage(c), "\n"),
+			    PQerrorMessage(c));
+		pthread_mutex_unlock(&rc->lock);
+		PQfinish(c);
+		sleep(PG_RECONNECT_PAUSE);
+	}
+}
+
+/*
+ * Done with rc: freed now if its thread has finished, else left to the
+ * thread, which may be stuck connecting to a server that does not
+ * answer: closing the store must not wait for that.
+ */
+static void
+pg_reconnect_end(struct pg_reconnect *rc)
+{
+	pthread_mutex_lock(&rc->lock);
+	if (rc->running) {
+		rc->abandoned = 1;
+		pthread_mutex_unlock(&rc->lock);
+		pthread_detach(rc->thread);
+		return;
+	}
+	pthread_mutex_unlock(&rc->lock);
+	pthread_join(rc->thread, NULL);
+	pg_reconnect_free(rc);
+}
+
+/* A usable connection: 0, or -1 (logged) while one is being made in the
+ * background or when the lost one held a transaction. */
 int
 pg_ready(struct pg_store *st)
 {
+	struct pg_reconnect	*rc = st->reconnect;
+	PGconn			*c = NULL;
+
 	if (PQstatus(st->conn) == CONNECTION_OK)
 		return 0;
 	if (st->depth > 0) {
@@ -71,13 +153,31 @@ pg_ready(struct pg_store *st)
 		    "transaction; it is rolled back");
 		return -1;
 	}
-	PQreset(st->conn);
-	if (PQstatus(st->conn) != CONNECTION_OK) {
-		log_warnx("store: reconnecting to PostgreSQL: %.*s",
-		    (int)strcspn(PQerrorMessage(st->conn), "\n"),
-		    PQerrorMessage(st->conn));
+	if (rc == NULL) {
+		rc = xcalloc(1, sizeof(*rc));
+		rc->conninfo = xstrdup(st->conninfo);
+		rc->running = 1;
+		pthread_mutex_init(&rc->lock, NULL);
+		if (pthread_create(&rc->thread, NULL, pg_reconnect_main, rc) !=
+		    0)
+			fatalx("store: cannot start a thread to reconnect");
+		st->reconnect = rc;
+		log_warnx("store: the connection to PostgreSQL was lost; "
+		    "reconnecting in the background");
 		return -1;
 	}
+	pthread_mutex_lock(&rc->lock);
+	c = rc->conn;
+	rc->conn = NULL;
+	pthread_mutex_unlock(&rc->lock);
+	if (c == NULL)
+		return -1;
+	if (rc->error[0] != '\0')
+		log_warnx("store: reconnecting to PostgreSQL: %s", rc->error);
+	pg_reconnect_end(rc);
+	st->reconnect = NULL;
+	PQfinish(st->conn);
+	st->conn = c;
 	log_info("store: reconnected to PostgreSQL");
 	return pg_session(st);
 }
@@ -189,6 +289,8 @@ pg_store_close(struct pg_store *st)
 		return;
 	if (st->batch)
 		pg_store_batch_rollback(st);
+	if (st->reconnect != NULL)
+		pg_reconnect_end(st->reconnect);
 	PQfinish(st->conn);
 	free(st->conninfo);
 	free(st);

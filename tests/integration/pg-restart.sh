@@ -1,8 +1,13 @@
 #!/bin/bash
 # PostgreSQL restarted (as after a crash) while an agent pushes: nothing
 # exhibitd acknowledged is lost, the daemon reconnects by itself, and
-# ingest resumes.  Needs the throwaway cluster of tests/pg/run-tests.sh
-# (EXHIBIT_TEST_PG and EXHIBIT_TEST_PG_DIR); skipped without it.
+# ingest resumes.  Then a server that stops answering (connections
+# accepted, nothing said: tests/tools/pg-proxy.py in front of it): the
+# daemon keeps answering at once, with 503 where it needs the store,
+# reconnects once the server is back, and stops promptly even while a
+# connection attempt hangs.  Needs the throwaway cluster of
+# tests/pg/run-tests.sh (EXHIBIT_TEST_PG and EXHIBIT_TEST_PG_DIR);
+# skipped without it.
 . "$top_srcdir/tests/integration/lib.sh"
 
 if [[ -z ${EXHIBIT_TEST_PG:-} || -z ${EXHIBIT_TEST_PG_DIR:-} ]]; then
@@ -12,7 +17,17 @@ fi
 T=$top_builddir/tests/tools
 DOCS=40
 
+# The daemon reaches PostgreSQL through the proxy.
+PGPORT_REAL=$(sed -n 's/.*port=\([0-9]*\).*/\1/p' <<<"$EXHIBIT_TEST_PG")
+PROXY_PORT=$("$T/freeport")
+python3 "$top_srcdir/tests/tools/pg-proxy.py" "$PROXY_PORT" 127.0.0.1 "$PGPORT_REAL" \
+    >"$TMP/proxy.out" 2>&1 &
+PROXY=$!
+PIDS+=("$PROXY")
+wait_for_line "$TMP/proxy.out" listening 5 || { not_ok "the proxy starts"; finish; exit 1; }
 daemon_setup "$TMP" || exit 1
+sed -i "s/^connection = \(.*\)port=$PGPORT_REAL/connection = \1port=$PROXY_PORT/" "$DCONF"
+grep -q "port=$PROXY_PORT" "$DCONF" || { not_ok "the daemon's connection goes through the proxy"; finish; exit 1; }
 daemon_start "$TMP/daemon.log" || exit 1
 
 post() { # post PATH FILE [CURL-ARGS...]: $status, $body
@@ -85,6 +100,41 @@ done
     not_ok "$bad retries refused; stored $(sql "SELECT count(*) FROM evidence")"
 [[ $(sql "SELECT count(*) || ' ' || coalesce(max(idx) + 1, 0) FROM ledger_leaves") == "$DOCS $DOCS" ]] &&
     ok "the ledger is dense after the restart" || not_ok "leaves: $(sql "SELECT count(*) || ' ' || max(idx) FROM ledger_leaves")"
+
+# A server that accepts connections and never answers.  Every request
+# is answered within two seconds all the same (503 where the store is
+# needed): the loop never waits on a connection attempt.
+kill -USR1 "$PROXY"
+slow=0 busy=0
+for ((i = 1; i <= 8; i++)); do
+	t0=$(date +%s%N)
+	push $((DOCS + 1))
+	t1=$(date +%s%N)
+	curl -s -m 10 -o /dev/null --cacert "$CA" "$URL/healthz"
+	t2=$(date +%s%N)
+	(((t1 - t0) > 2000000000 || (t2 - t1) > 2000000000)) && slow=$((slow + 1))
+	# push() keeps post()'s body local: the answer is in the file.
+	[[ $status == 503 ]] && grep -q '"error":"busy"' "$TMP/body" && busy=$((busy + 1))
+	sleep 0.5
+done
+[[ $slow == 0 ]] && ok "the database hanging, every request is answered within 2 s" ||
+    not_ok "$slow of 8 rounds took over 2 s"
+[[ $busy -ge 7 ]] && ok "pushes meanwhile get 503 busy ($busy of 8)" || not_ok "only $busy of 8 pushes got 503 busy; last: $status $(cat "$TMP/body")"
+grep -q "reconnecting in the background" "$TMP/daemon.log" && ok "the reconnection runs in the background" ||
+    not_ok "no background reconnection in the log"
+kill -USR2 "$PROXY"
+for ((i = 0; i < 40; i++)); do
+	push $((DOCS + 1))
+	[[ $status == 201 ]] && break
+	sleep 0.5
+done
+[[ $status == 201 ]] && ok "once the server answers again, ingest resumes" || not_ok "push after the hang: $status $(cat "$TMP/body")"
+
+# Stopping while a connection attempt hangs does not wait for it.
+kill -USR1 "$PROXY"
+push $((DOCS + 2))
+t0=$(date +%s)
 daemon_stop
-[[ $drc == 0 ]] && ok "exhibitd stops cleanly" || not_ok "exit $drc"
+[[ $drc == 0 && $(($(date +%s) - t0)) -le 5 ]] && ok "exhibitd stops cleanly, promptly, even then" ||
+    not_ok "exit $drc after $(($(date +%s) - t0)) s"
 finish
