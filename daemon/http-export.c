@@ -12,6 +12,7 @@
 #include <sys/queue.h>
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,6 +47,42 @@ struct export_job {
 	int			 rc;
 	char			 err[512];
 };
+
+/* Bundles being written for GET /v1/export: state_dir/export.*.tmp. */
+#define EXPORT_TMP_PREFIX	"export."
+#define EXPORT_TMP_SUFFIX	".tmp"
+
+void
+http_export_cleanup(const char *state_dir)
+{
+	DIR		*d;
+	struct dirent	*e;
+	size_t		 n, len, removed = 0;
+	char		*path;
+
+	if ((d = opendir(state_dir)) == NULL) {
+		log_warn("export: %s", state_dir);
+		return;
+	}
+	n = strlen(EXPORT_TMP_SUFFIX);
+	while ((e = readdir(d)) != NULL) {
+		len = strlen(e->d_name);
+		if (strncmp(e->d_name, EXPORT_TMP_PREFIX,
+		    strlen(EXPORT_TMP_PREFIX)) != 0 || len < n ||
+		    strcmp(e->d_name + len - n, EXPORT_TMP_SUFFIX) != 0)
+			continue;
+		path = xasprintf("%s/%s", state_dir, e->d_name);
+		if (unlink(path) == 0)
+			removed++;
+		else
+			log_warn("export: %s", path);
+		free(path);
+	}
+	closedir(d);
+	if (removed > 0)
+		log_info("export: removed %zu bundle(s) a previous run left "
+		    "half-written", removed);
+}
 
 /* On a worker. */
 static void
@@ -195,8 +232,8 @@ http_export(struct http_req *hr)
 	if (j->store.connection != NULL)
 		j->connection = xstrdup(j->store.connection);
 	j->store.connection = j->connection;
-	j->path = xasprintf("%s/export.%ld.%p.tmp", hr->conf->state_dir,
-	    (long)getpid(), (void *)j);
+	j->path = xasprintf("%s/" EXPORT_TMP_PREFIX "%ld.%p" EXPORT_TMP_SUFFIX,
+	    hr->conf->state_dir, (long)getpid(), (void *)j);
 	snprintf(j->by, sizeof(j->by), "api:%s (%s)", hr->person.id,
 	    store_role_str(hr->person.role));
 	j->req.audit = j->audit;

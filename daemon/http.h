@@ -142,5 +142,7 @@ void	http_ledger_checkpoint(struct http_req *);
 void	http_ledger_inclusion(struct http_req *);
 void	http_ledger_consistency(struct http_req *);
 void	http_export(struct http_req *);
+/* Remove bundles a daemon stopped mid-export left in state_dir. */
+void	http_export_cleanup(const char *state_dir);
 
 #endif

@@ -628,6 +628,7 @@ server_start(struct event_base *base, const struct daemon_conf *conf,
 	TAILQ_INIT(&srv->pending);
 	srv->keys = ingest_keys_new();
 	srv->metrics = daemon_metrics_new();
+	http_export_cleanup(conf->state_dir);
 
 	path = xasprintf("%s/ca.pem", conf->state_dir);
 	srv->ca = ca_cert_load(path, err, sizeof(err));

@@ -165,5 +165,14 @@ printf 'not a bundle' >"$TMP/junk.tar.gz"
 run "$CTLB" verify "$TMP/junk.tar.gz"
 expect_rc 2 "junk is not a bundle"
 
+# A bundle a daemon killed mid-export left behind goes at the next start;
+# other files stay.
+daemon_stop
+: >"$DSTATE/export.4242.0x55d0c0ffee.tmp"
+: >"$DSTATE/export.notes"
+daemon_start "$LOG" || exit 1
+[[ ! -e $DSTATE/export.4242.0x55d0c0ffee.tmp && -e $DSTATE/export.notes ]] &&
+    grep -q "removed 1 bundle(s) a previous run left half-written" "$LOG" &&
+    ok "a half-written export is removed at start" || not_ok "leftover export: $(ls "$DSTATE")"
 daemon_stop
 finish
