@@ -27,6 +27,9 @@
 #include <netinet/in.h>
 
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,6 +111,7 @@ struct server {
 	int				 draining;
 	int				 commit_scheduled;
 	int				 syncing;	/* a sync job out */
+	double				 trimmed_at;	/* metrics_now() */
 	int				 stopping;	/* sync inline */
 };
 
@@ -467,6 +471,29 @@ server_sync_work(void *arg)
 
 static void	server_commit(evutil_socket_t, short, void *);
 
+/* Seconds between returns of freed memory to the system. */
+#define SERVER_TRIM_EVERY	5.0
+
+/*
+ * Nothing left to do: give the memory a burst of large documents left
+ * free in the allocator's arenas back to the system, so that the
+ * daemon's footprint follows its load rather than its busiest minute.
+ */
+static void
+server_idle(struct server *srv)
+{
+#ifdef __GLIBC__
+	double	now = metrics_now();
+
+	if (now - srv->trimmed_at < SERVER_TRIM_EVERY)
+		return;
+	srv->trimmed_at = now;
+	malloc_trim(0);
+#else
+	(void)srv;
+#endif
+}
+
 static void
 server_sync_done(void *arg)
 {
@@ -480,6 +507,8 @@ server_sync_done(void *arg)
 	/* What queued up during that fsync goes as the next batch. */
 	if (!TAILQ_EMPTY(&srv->pending))
 		server_commit(-1, 0, srv);
+	else if (workers_pending(srv->workers) == 0)
+		server_idle(srv);
 }
 
 /*

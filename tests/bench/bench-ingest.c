@@ -660,7 +660,7 @@ run_timed(const char *label, size_t docavg, size_t envavg)
 	struct phase	 ph;
 	struct event	*stop, *timeout;
 	struct timeval	 tv;
-	double		 dcpu0, scpu0, dcpu, scpu, secs, rate;
+	double		 dcpu0, scpu0, lcpu0, dcpu, scpu, lcpu, secs, rate;
 	size_t		 i;
 
 	/* For whoever profiles the daemon: the timed part starts now. */
@@ -681,6 +681,7 @@ run_timed(const char *label, size_t docavg, size_t envavg)
 	tv.tv_sec = bench.seconds + 60;
 	evtimer_add(timeout, &tv);
 	dcpu0 = bench_proc_cpu_ms(benv.daemon);
+	lcpu0 = bench_main_thread_cpu_ms(benv.daemon);
 	scpu0 = bench_self_cpu_ms();
 	ph.state = PHASE_RUNNING;
 	ph.t_start = ph.t_last = bench_now_ms();
@@ -688,6 +689,7 @@ run_timed(const char *label, size_t docavg, size_t envavg)
 		(void)conn_send(&ph.conns[i]);
 	event_base_dispatch(bench.base);
 	dcpu = bench_proc_cpu_ms(benv.daemon) - dcpu0;
+	lcpu = bench_main_thread_cpu_ms(benv.daemon) - lcpu0;
 	scpu = bench_self_cpu_ms() - scpu0;
 	event_free(stop);
 	event_free(timeout);
@@ -706,6 +708,11 @@ run_timed(const char *label, size_t docavg, size_t envavg)
 	    "CPU %.0f%%\n", "", docavg, envavg, secs > 0 ? dcpu / 10 / secs :
 	    0, ph.accepted ? dcpu * 1e3 / ph.accepted : 0,
 	    secs > 0 ? scpu / 10 / secs : 0);
+	/* The loop thread runs TLS, HTTP and the store: at 100% it is what
+	 * limits the rate, whatever the workers have left. */
+	printf("%-24s of which the event loop's thread %.0f%% of a core "
+	    "(%.0f us per envelope)\n", "", secs > 0 ? lcpu / 10 / secs : 0,
+	    ph.accepted ? lcpu * 1e3 / ph.accepted : 0);
 	printf("%-24s daemon VmHWM %.1f MiB, VmRSS %.1f MiB after the phase"
 	    "%s\n", "", bench_proc_status_kib(benv.daemon, "VmHWM") / 1024.0,
 	    bench_proc_status_kib(benv.daemon, "VmRSS") / 1024.0, ph.exhausted ?

@@ -194,16 +194,37 @@ bench_proc_status_kib(pid_t pid, const char *field)
 	return v;
 }
 
+static double	stat_cpu_ms(const char *path);
+
 /* User plus system CPU time of pid in milliseconds, or -1. */
 double
 bench_proc_cpu_ms(pid_t pid)
 {
-	char			 path[64], buf[1024], *p;
+	char	path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	return stat_cpu_ms(path);
+}
+
+/* The same for pid's main thread (the daemon's event loop). */
+double
+bench_main_thread_cpu_ms(pid_t pid)
+{
+	char	path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)pid,
+	    (int)pid);
+	return stat_cpu_ms(path);
+}
+
+static double
+stat_cpu_ms(const char *path)
+{
+	char			 buf[1024], *p;
 	unsigned long long	 ut, st;
 	FILE			*f;
 	size_t			 n;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
 	if ((f = fopen(path, "r")) == NULL)
 		return -1;
 	n = fread(buf, 1, sizeof(buf) - 1, f);

@@ -93,6 +93,7 @@ void		 bench_check_document(const char *doc, size_t len);
  * plus system CPU in ms, open descriptors; -1 when unknown. */
 long		 bench_proc_status_kib(pid_t, const char *field);
 double		 bench_proc_cpu_ms(pid_t);
+double		 bench_main_thread_cpu_ms(pid_t);
 double		 bench_self_cpu_ms(void);
 long		 bench_proc_nfds(pid_t);
 
