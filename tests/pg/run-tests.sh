@@ -11,7 +11,8 @@
 # Each test works in a database of its own (tests/integration/lib.sh,
 # tests/unit/teststore.c), so they run JOBS at a time (default 2), the
 # longest first; pg-restart.sh restarts the whole cluster, so it runs
-# alone afterwards.  About four minutes on two cores (CI's stage 1c).
+# alone afterwards.  About three minutes on two cores as CI's stage 1c
+# runs it (EXHIBIT_TEST_QUICK=1: pipeline.sh's bursts of 100 envelopes).
 #
 #   tests/pg/run-tests.sh BUILD [TESTS...]
 #   tests/pg/run-tests.sh _build/gcc tests/integration/ledger.sh
