@@ -973,6 +973,14 @@ main(int argc, char *argv[])
 	    p99, events, BENCH_TARGET_P99_MS, p99 < BENCH_TARGET_P99_MS &&
 	    events >= bench.nevents ? "met" : "missed");
 
+	/*
+	 * Hang up first: exhibitd waits up to 10 s on SIGTERM for open
+	 * connections, idle keep-alive ones too.  bufferevent_free defers
+	 * the close of a TLS bufferevent to the loop, so run it once.
+	 */
+	for (n = 0; n < bench.nagents; n++)
+		agent_close(&bench.agents[n]);
+	(void)event_base_loop(bench.base, EVLOOP_NONBLOCK);
 	status = bench_stop_daemon();
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		printf("exhibitd did not exit cleanly on SIGTERM (status "

@@ -870,6 +870,12 @@ main(int argc, char *argv[])
 	presign(per, 4096, &docavg, &envavg);
 	rss = run_idle();
 	free_requests();
+	/*
+	 * run_idle hung up (phase_free), but bufferevent_free defers the
+	 * close of a TLS bufferevent to the loop: run it once, or exhibitd
+	 * would wait up to 10 s on SIGTERM for the 1000 connections.
+	 */
+	(void)event_base_loop(bench.base, EVLOOP_NONBLOCK);
 
 	printf("%-24s ingest(4 KB) %.0f/s / verify %.0f/s = %.2f (target "
 	    "at least %.2f): target %s\n", "result", rate4, verify,

@@ -5,8 +5,8 @@
 # verifies with openssl), with the Idempotency-Key and the configured
 # headers; a refusing receiver makes exhibitd retry with backoff until it
 # accepts; GET /v1/alerts/outbox and exhibitctl alerts show the outbox.
-# Drift items and their outbox entries are written with sqlite3, as the
-# drift engine would write them.
+# Drift items and their outbox entries are written with SQL (lib.sh: sqlite3
+# or psql), as the drift engine would write them.
 . "$top_srcdir/tests/integration/lib.sh"
 
 CTLB=$top_builddir/exhibitctl

@@ -137,9 +137,10 @@ expect_rc 1 "exhibitd refuses a world-writable state directory"
 expect_in err "writable by group or others" "and says why"
 
 port=$("$B/tests/tools/freeport")
+store_reset || exit 1
 runconf() {
-	printf '[daemon]\nstate_dir = %s\nlog = stderr\n[server]\nlisten = 127.0.0.1:%s\n[rules]\ndirectory = %s\n' \
-	    "$TMP/state" "$port" "$top_srcdir/conf/rules" >"$TMP/run.conf"
+	{ printf '[daemon]\nstate_dir = %s\nlog = stderr\n[server]\nlisten = 127.0.0.1:%s\n[rules]\ndirectory = %s\n' \
+	    "$TMP/state" "$port" "$top_srcdir/conf/rules"; store_conf; } >"$TMP/run.conf"
 }
 runconf
 run "$DAEMON" -f "$TMP/run.conf"

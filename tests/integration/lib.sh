@@ -64,9 +64,30 @@ finish() {
 
 # --- a daemon on 127.0.0.1 with a fresh state directory -----------------
 
-# With EXHIBIT_TEST_PG set to a libpq connection string (a throwaway
-# database: tests/pg/pg-cluster.sh), daemons store in PostgreSQL, each
-# daemon_setup starting from an empty database.
+# With EXHIBIT_TEST_PG set to a libpq connection string in keyword=value
+# form (tests/pg/pg-cluster.sh prints one; its user may create
+# databases), daemons store in PostgreSQL, in a database of the test's
+# own named after it (it_ and the script's name), so that tests can run
+# in parallel on one server: EXHIBIT_TEST_PG is rewritten to name it (a
+# later dbname= overrides the first).  store_reset makes it afresh.
+if [[ -n ${EXHIBIT_TEST_PG:-} ]]; then
+	PG_SERVER=$EXHIBIT_TEST_PG
+	PG_DB=$(basename "$0" .sh)
+	PG_DB=it_${PG_DB//[^a-z0-9]/_}
+	EXHIBIT_TEST_PG="$PG_SERVER dbname=$PG_DB"
+fi
+
+# store_reset: an empty test database (nothing to do on SQLite, whose
+# store is in the fresh state directory).
+store_reset() {
+	[[ -n ${EXHIBIT_TEST_PG:-} ]] || return 0
+	# Two commands: DROP and CREATE DATABASE refuse a transaction block.
+	# FORCE: a daemon killed a moment ago may still be connected.
+	PGOPTIONS='-c client_min_messages=warning' psql -XAtq "$PG_SERVER" -c "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)" \
+	    -c "CREATE DATABASE $PG_DB" ||
+	    { echo "cannot make the test database $PG_DB"; return 1; }
+}
+
 store_conf() {
 	[[ -n ${EXHIBIT_TEST_PG:-} ]] || return 0
 	printf '[store]\nbackend = postgresql\nconnection = %s\n' "$EXHIBIT_TEST_PG"
@@ -80,10 +101,7 @@ daemon_setup() {
 	PORT=$("$top_builddir/tests/tools/freeport")
 	URL=https://127.0.0.1:$PORT
 	CA=$DSTATE/ca.pem
-	if [[ -n ${EXHIBIT_TEST_PG:-} ]]; then
-		psql -XAtq "$EXHIBIT_TEST_PG" -c "SET client_min_messages = warning; DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public" ||
-		    { echo "cannot reset the test database"; return 1; }
-	fi
+	store_reset || return 1
 	# [server] last: tests append lines for it.
 	{ printf '[daemon]\nstate_dir = %s\nlog = stderr\n[rules]\ndirectory = %s\n' \
 	    "$DSTATE" "$top_srcdir/conf/rules"; store_conf
@@ -133,6 +151,16 @@ sql() {
 		psql -XAtq "$EXHIBIT_TEST_PG" -c "$1"
 	else
 		sqlite3 "$DSTATE/exhibit.db" "$1"
+	fi
+}
+
+# store_dump STATE-DIR: everything the store holds, to search for what
+# must not be there.
+store_dump() {
+	if [[ -n ${EXHIBIT_TEST_PG:-} ]]; then
+		pg_dump --data-only "$EXHIBIT_TEST_PG"
+	else
+		cat "$1/exhibit.db"
 	fi
 }
 

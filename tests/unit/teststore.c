@@ -1,12 +1,17 @@
 /*
- * Store tests on either backend (teststore.h).  The PostgreSQL
- * database is wiped (its public schema dropped) the first time a test
- * directory opens it, so each test starts empty as with SQLite.
+ * Store tests on either backend (teststore.h).  On PostgreSQL each test
+ * program has a database of its own, named after it and made afresh
+ * when the program first opens a store, so that test programs can run
+ * in parallel on one server; its public schema is dropped the first
+ * time a test directory opens it, so each test starts empty as with
+ * SQLite.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
+#include <ctype.h>
+#include <errno.h>	/* program_invocation_short_name */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,11 +41,12 @@ test_store_pg(void)
 }
 
 #ifdef HAVE_POSTGRESQL
-/* Run sql on a connection of our own; *out the first value (optional). */
+/* Run sql on a connection of our own to conninfo; *out the first value
+ * (optional). */
 static int
-pg_sql(const char *sql, long long *out)
+pg_sql(const char *conninfo, const char *sql, long long *out)
 {
-	PGconn		*c = PQconnectdb(test_store_conninfo());
+	PGconn		*c = PQconnectdb(conninfo);
 	PGresult	*r;
 	int		 rc = -1;
 
@@ -63,6 +69,42 @@ pg_sql(const char *sql, long long *out)
 	PQfinish(c);
 	return rc;
 }
+
+/*
+ * The connection string of this program's database: EXHIBIT_TEST_PG's
+ * with dbname= "ut_" and the program's name (a later keyword overrides
+ * an earlier one).  The first call makes the database afresh (through
+ * EXHIBIT_TEST_PG's own database: the user may create databases, as on
+ * tests/pg/pg-cluster.sh's cluster); NULL when that fails.
+ */
+static const char *
+test_db_conninfo(void)
+{
+	static char	*conninfo;
+	char		*name, *p, *sql;
+	int		 rc;
+
+	if (conninfo != NULL)
+		return conninfo;
+	name = xasprintf("ut_%s", program_invocation_short_name);
+	for (p = name; *p != '\0'; p++)
+		if (!isalnum((unsigned char)*p))
+			*p = '_';
+	/* Two statements: neither runs in a transaction block. */
+	sql = xasprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", name);
+	rc = pg_sql(test_store_conninfo(), sql, NULL);
+	free(sql);
+	if (rc == 0) {
+		sql = xasprintf("CREATE DATABASE %s", name);
+		rc = pg_sql(test_store_conninfo(), sql, NULL);
+		free(sql);
+	}
+	if (rc == 0)
+		conninfo = xasprintf("%s dbname=%s", test_store_conninfo(),
+		    name);
+	free(name);
+	return conninfo;
+}
 #endif
 
 struct store *
@@ -76,10 +118,14 @@ test_store_open(const char *dir, char *err, size_t errlen)
 		return store_open_conf(&sc, err, errlen);
 #ifdef HAVE_POSTGRESQL
 	/* A mark in the directory: this test has its database already. */
+	if (test_db_conninfo() == NULL) {
+		snprintf(err, errlen, "cannot create the test database");
+		return NULL;
+	}
 	mark = xasprintf("%s/postgresql", dir);
 	if (access(mark, F_OK) == -1) {
-		if (pg_sql("DROP SCHEMA IF EXISTS public CASCADE; "
-		    "CREATE SCHEMA public", NULL) == -1 ||
+		if (pg_sql(test_db_conninfo(), "DROP SCHEMA IF EXISTS public "
+		    "CASCADE; CREATE SCHEMA public", NULL) == -1 ||
 		    (fd = open(mark, O_WRONLY | O_CREAT, 0600)) == -1) {
 			snprintf(err, errlen, "cannot reset the test database");
 			free(mark);
@@ -89,7 +135,7 @@ test_store_open(const char *dir, char *err, size_t errlen)
 	}
 	free(mark);
 	sc.backend = STORE_POSTGRESQL;
-	sc.connection = test_store_conninfo();
+	sc.connection = test_db_conninfo();
 	return store_open_conf(&sc, err, errlen);
 #else
 	(void)mark;
@@ -135,7 +181,8 @@ test_store_sql(const char *dir, const char *sql)
 {
 #ifdef HAVE_POSTGRESQL
 	if (test_store_pg())
-		return pg_sql(sql, NULL);
+		return test_db_conninfo() == NULL ? -1 :
+		    pg_sql(test_db_conninfo(), sql, NULL);
 #endif
 	return sqlite_sql(dir, sql, NULL);
 }
@@ -147,7 +194,8 @@ test_store_int(const char *dir, const char *sql)
 
 #ifdef HAVE_POSTGRESQL
 	if (test_store_pg())
-		return pg_sql(sql, &v) == 0 ? v : -1;
+		return test_db_conninfo() != NULL &&
+		    pg_sql(test_db_conninfo(), sql, &v) == 0 ? v : -1;
 #endif
 	return sqlite_sql(dir, sql, &v) == 0 ? v : -1;
 }

@@ -1,8 +1,9 @@
 /*
  * The store the store tests run against: SQLite in the test's directory,
  * or PostgreSQL when EXHIBIT_TEST_PG holds a libpq connection string
- * (tests/pg/pg-cluster.sh prints one).  The same tests then check both
- * backends.
+ * (tests/pg/pg-cluster.sh prints one; its user may create databases:
+ * each test program works in a database of its own, so that they can
+ * run in parallel).  The same tests then check both backends.
  */
 #ifndef EXHIBIT_TESTSTORE_H
 #define EXHIBIT_TESTSTORE_H
