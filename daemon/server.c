@@ -66,10 +66,13 @@
 #define SERVER_DRAIN_MAX	10	/* seconds */
 
 struct conn {
+	LIST_ENTRY(conn)	 entry;
 	struct server		*srv;
 	struct bufferevent	*bev;
 	struct event		*deadline;
 	int			 over_cap;
+	int			 idle;		/* between requests */
+	int			 closing;
 };
 
 struct pending {
@@ -104,6 +107,7 @@ struct server {
 	int64_t				*stored;	/* in the open batch */
 	size_t				 nstored, stored_cap;
 	size_t				 nconns;
+	LIST_HEAD(, conn)		 conns;
 	struct pendingq			 pending;
 	struct event			*commit_ev;
 	struct event			*drain_ev;
@@ -131,6 +135,7 @@ conn_ex_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,
 	if (c == NULL)
 		return;
 	c->srv->nconns--;
+	LIST_REMOVE(c, entry);
 	event_free(c->deadline);
 	free(c);
 }
@@ -154,6 +159,20 @@ conn_expired(evutil_socket_t fd, short ev, void *arg)
 	/* evhttp sees end of file and frees the connection. */
 	if ((s = bufferevent_getfd(c->bev)) != -1)
 		(void)shutdown(s, SHUT_RDWR);
+}
+
+/* Any byte of a request makes the connection busy until its answer is
+ * sent: only connections idle between requests are closed at once when
+ * the daemon stops. */
+static void
+conn_input(struct evbuffer *buf, const struct evbuffer_cb_info *info,
+    void *arg)
+{
+	struct conn	*c = arg;
+
+	(void)buf;
+	if (info->n_added > 0)
+		c->idle = 0;
 }
 
 static struct bufferevent *
@@ -182,6 +201,11 @@ server_bevcb(struct event_base *base, void *arg)
 	if (bev == NULL)
 		fatalx("bufferevent_openssl_socket_new failed");
 	c->bev = bev;
+	c->idle = 1;
+	LIST_INSERT_HEAD(&srv->conns, c, entry);
+	if (evbuffer_add_cb(bufferevent_get_input(bev), conn_input, c) ==
+	    NULL)
+		fatalx("evbuffer_add_cb failed");
 	conn_arm(c);
 	return bev;
 }
@@ -209,6 +233,7 @@ server_req_done(struct evhttp_request *req, void *arg)
 	(void)req;
 	/* The next request on this connection gets a fresh deadline. */
 	conn_arm(c);
+	c->idle = evbuffer_get_length(bufferevent_get_input(c->bev)) == 0;
 }
 
 static void
@@ -655,6 +680,7 @@ server_start(struct event_base *base, const struct daemon_conf *conf,
 	srv->base = base;
 	srv->conf = conf;
 	TAILQ_INIT(&srv->pending);
+	LIST_INIT(&srv->conns);
 	srv->keys = ingest_keys_new();
 	srv->metrics = daemon_metrics_new();
 	http_export_cleanup(conf->state_dir);
@@ -787,9 +813,18 @@ static void
 server_drain_check(evutil_socket_t fd, short ev, void *arg)
 {
 	struct server	*srv = arg;
+	struct conn	*c;
 
 	(void)fd;
 	(void)ev;
+	/* A keep-alive connection waiting for its next request would
+	 * otherwise hold the stop for the whole drain time. */
+	LIST_FOREACH(c, &srv->conns, entry) {
+		if (c->idle && !c->closing) {
+			c->closing = 1;
+			conn_expired(-1, 0, c);
+		}
+	}
 	if ((srv->nconns == 0 && TAILQ_EMPTY(&srv->pending) &&
 	    workers_pending(srv->workers) == 0 &&
 	    workers_pending(srv->syncer) == 0) ||

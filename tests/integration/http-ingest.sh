@@ -293,5 +293,26 @@ expect_rc 1 "evidence show of an unknown id"
 expect_in err "no such evidence" "says so"
 n=$(grep -c "agent $A: 409 seq_conflict" "$LOG")
 [[ $n == 1 ]] && ok "each refusal is logged once with the agent id" || not_ok "$n log lines for the conflict"
+
+# --- SIGTERM with an idle keep-alive connection -----------------------------
+# An agent's connection waiting for its next request is closed at once:
+# the stop does not wait for its deadline (request_timeout, 3 s here).
+{
+	printf 'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'
+	sleep 8
+} | timeout 10 openssl s_client -quiet -connect "127.0.0.1:$PORT" -CAfile "$CA" \
+    >"$TMP/idle" 2>/dev/null &
+idler=$!
+for ((i = 0; i < 100; i++)); do
+	grep -q "^HTTP/1.1 200" "$TMP/idle" && break
+	sleep 0.1
+done
+t0=$(date +%s%N)
 daemon_stop
+ms=$((($(date +%s%N) - t0) / 1000000))
+[[ $drc == 0 ]] && grep -q "^HTTP/1.1 200" "$TMP/idle" && ((ms < 2000)) &&
+    ok "an idle keep-alive connection does not hold up SIGTERM (exit in $ms ms)" ||
+    not_ok "exit $drc after $ms ms with an idle connection open"
+kill "$idler" 2>/dev/null
+wait "$idler"
 finish
