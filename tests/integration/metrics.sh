@@ -125,12 +125,15 @@ get "" /metrics
 [[ $code == 200 ]] && grep -qxF "exhibit_up 1" <<<"$body" &&
     ok "metrics_public = yes: no token needed" || not_ok "public: $code"
 
-# Draining: a connection open before SIGTERM asks /readyz afterwards.
+# Draining: a request begun before SIGTERM (a connection idle between
+# requests is closed at once) is answered afterwards.
 {
 	sleep 1
+	printf 'GET /readyz HTTP/1.1\r\n'
+	sleep 0.5
 	kill -TERM "$DPID"
 	sleep 0.5
-	printf 'GET /readyz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n'
+	printf 'Host: 127.0.0.1\r\nConnection: close\r\n\r\n'
 	sleep 1
 } | timeout 20 openssl s_client -quiet -connect "127.0.0.1:$PORT" \
     -CAfile "$CA" >"$TMP/drain" 2>/dev/null
