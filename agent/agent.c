@@ -7,6 +7,7 @@
 #include "config.h"
 #endif
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include <openssl/crypto.h>
 
 #include "agent-conf.h"
+#include "cli.h"
 #include "cmd.h"
 #include "collect.h"
 #include "evidence.h"
@@ -29,59 +31,17 @@ struct agent_cmd {
 	const char	*name;
 	const char	*usage;
 	const char	*summary;
+	const char	*options;	/* shown by --help and COMMAND --help */
 	int		(*exec)(int, char **);
 };
 
 static int	cmd_collect(int, char **);
 
 static const struct agent_cmd agent_cmds[] = {
-	{ "collect", "[--root DIR] [--section NAME]... [--pretty | --summary]"
-	    "\n          | --sign [--root DIR]",
+	{ "collect", "[--root DIR] [--section S]... [--pretty|--summary]\n"
+	    "          | --sign [--root DIR]",
 	    "print this host's evidence document as JSON (--sign: as a "
-	    "signed envelope)", cmd_collect },
-	{ "enroll", "--server URL --token-file FILE\n"
-	    "          (--ca-file FILE | --ca-fingerprint SHA256) [--force]",
-	    "make a key pair and trade an enrollment token for an identity",
-	    cmd_enroll },
-	{ "push", "", "send every spooled envelope to exhibitd now, oldest "
-	    "first", cmd_push },
-	{ "run", "[--once]", "the service: collect on schedule, sign, spool, "
-	    "push, renew the certificate", cmd_run },
-	{ "status", "[--json] [--textfile PATH]", "enrollment, certificate "
-	    "expiry, last collection and push, spool", cmd_status },
-};
-#define NCMDS	(sizeof(agent_cmds) / sizeof(agent_cmds[0]))
-
-static const char	*conf_path = AGENT_CONF_PATH;
-static int		 conf_path_given;
-
-static void
-usage(FILE *f)
-{
-	const struct collector	*c;
-	size_t			 i, n;
-
-	fprintf(f,
-"usage: exhibit-agent [-v] [-f file] command [options]\n"
-"       exhibit-agent -n [-f file]\n"
-"\n"
-"The Exhibit agent collects configuration evidence from a Linux host.  It\n"
-"only reads files under the host root; it runs no programs.\n"
-"\n"
-"  -f, --config FILE  configuration file (default %s)\n"
-"  -n, --check        check the configuration, print \"configuration OK\"\n"
-"                     or every error as file:line: message, and exit\n"
-"  -v, --verbose      log debug messages too\n"
-"      --help         show this help and exit\n"
-"      --version      show the version and exit\n"
-"\n"
-"Commands:\n", AGENT_CONF_PATH);
-	for (i = 0; i < NCMDS; i++)
-		fprintf(f, "  %s %s\n      %s\n", agent_cmds[i].name,
-		    agent_cmds[i].usage, agent_cmds[i].summary);
-	fprintf(f,
-"\n"
-"collect options:\n"
+	    "signed envelope)",
 "  --root DIR      collect from DIR as if it were / (default: the root\n"
 "                  key of the configuration, else /); symlinks and \"..\"\n"
 "                  never lead outside it\n"
@@ -92,9 +52,11 @@ usage(FILE *f)
 "                  errors, digest) and the errors, instead of the JSON\n"
 "  --sign          a DSSE envelope signed with the agent's key, carrying\n"
 "                  agent_id and the next seq (stored, never reused);\n"
-"                  not spooled.  Needs enrollment\n"
-"\n"
-"enroll options:\n"
+"                  not spooled.  Needs enrollment\n",
+	    cmd_collect },
+	{ "enroll", "--server URL --token-file FILE\n"
+	    "          (--ca-file FILE | --ca-fingerprint SHA256) [--force]",
+	    "make a key pair and trade an enrollment token for an identity",
 "  --server URL          exhibitd's address, https:// only\n"
 "  --token-file FILE     a file holding the enrollment token (never on\n"
 "                        the command line, where ps would show it)\n"
@@ -104,32 +66,78 @@ usage(FILE *f)
 "                        from GET /v1/ca and used only if it matches\n"
 "  --force               replace an existing identity\n"
 "  The private key is made here and stays in the state directory (the\n"
-"  [agent] state_dir key) with the certificate, the CA and the agent id.\n"
-"\n"
-"push: stops at the first envelope that cannot be sent; one the daemon\n"
+"  [agent] state_dir key) with the certificate, the CA and the agent id.\n",
+	    cmd_enroll },
+	{ "push", "", "send every spooled envelope to exhibitd now, oldest "
+	    "first",
+"  Stops at the first envelope that cannot be sent; one the daemon\n"
 "  refuses for good (schema, bad_envelope, seq_conflict, bad_signature,\n"
 "  key_mismatch, too_large) moves to state_dir/rejected/ and is logged.\n"
-"  A revoked or unknown agent stops pushing.\n"
-"\n"
-"run options:\n"
+"  A revoked or unknown agent stops pushing.\n",
+	    cmd_push },
+	{ "run", "[--once]", "the service: collect on schedule, sign, spool, "
+	    "push, renew the certificate",
 "  --once          collect, spool and push once, then exit\n"
 "  Runs until SIGTERM or SIGINT.  Collections follow [schedule] interval\n"
 "  plus a random [schedule] jitter; failed pushes are retried with\n"
 "  exponential backoff up to [push] backoff_max; the certificate is\n"
 "  renewed once half its lifetime has passed.  At [spool] max_size only\n"
-"  documents whose every section is unchanged are spooled.\n"
-"\n"
-"status options:\n"
+"  documents whose every section is unchanged are spooled.\n",
+	    cmd_run },
+	{ "status", "[--json] [--textfile PATH]", "enrollment, certificate "
+	    "expiry, last collection and push, spool",
 "  --json          print the status as a JSON object\n"
 "  --textfile PATH write it for node-exporter's textfile collector\n"
 "                  (Prometheus format, atomically), print nothing\n"
 "                  unless --json is given too\n"
-"  Exits 1 when the agent is not enrolled.\n"
-"\n"
-"Sections:\n");
+"  Exits 1 when the agent is not enrolled.\n",
+	    cmd_status },
+};
+#define NCMDS	(sizeof(agent_cmds) / sizeof(agent_cmds[0]))
+
+static const char	*conf_path = AGENT_CONF_PATH;
+static int		 conf_path_given;
+
+static void
+print_sections(FILE *f)
+{
+	const struct collector	*c;
+	size_t			 i, n;
+
+	fprintf(f, "\nSections:\n");
 	c = evidence_collectors(&n);
 	for (i = 0; i < n; i++)
-		fprintf(f, "  %-18s %s\n", c[i].name, c[i].summary);
+		cli_print_command(f, c[i].name, "", c[i].summary);
+}
+
+static void
+usage(FILE *f)
+{
+	size_t	i;
+
+	fprintf(f,
+"usage: exhibit-agent [-v] [-f file] command [options]\n"
+"       exhibit-agent -n [-f file]\n"
+"\n"
+"The Exhibit agent collects configuration evidence from a Linux host.  It\n"
+"only reads files under the host root; it runs no programs.\n"
+"\n"
+"  -f, --config FILE  configuration file, by default\n"
+"                     %s\n"
+"  -n, --check        check the configuration, print \"configuration OK\"\n"
+"                     or every error as file:line: message, and exit\n"
+"  -v, --verbose      log debug messages too\n"
+"      --help         show this help and exit\n"
+"      --version      show the version and exit\n"
+"\n"
+"Commands (\"exhibit-agent COMMAND --help\" shows one):\n", AGENT_CONF_PATH);
+	for (i = 0; i < NCMDS; i++)
+		cli_print_command(f, agent_cmds[i].name, agent_cmds[i].usage,
+		    agent_cmds[i].summary);
+	for (i = 0; i < NCMDS; i++)
+		fprintf(f, "\n%s:\n%s", agent_cmds[i].name,
+		    agent_cmds[i].options);
+	print_sections(f);
 	fprintf(f,
 "\n"
 "The configuration file is read when given with -f, or when it exists at\n"
@@ -138,6 +146,34 @@ usage(FILE *f)
 "Exit status: 0 success, 1 invalid configuration or a runtime failure\n"
 "(not enrolled, envelopes left in the spool, the agent refused),\n"
 "2 a command-line usage error.\n");
+}
+
+/* "exhibit-agent COMMAND --help". */
+static void
+command_usage(const struct agent_cmd *cmd)
+{
+	const char	*p = cmd->usage;
+	size_t		 len;
+	int		 indent;
+
+	/* The synopsis's continuation lines align under its first option. */
+	indent = printf("usage: exhibit-agent %s%s", cmd->name,
+	    *p != '\0' ? " " : "");
+	while (*p != '\0') {
+		len = strcspn(p, "\n");
+		printf("%.*s\n", (int)len, p);
+		p += len;
+		if (*p == '\n') {
+			p += 1 + strspn(p + 1, " ");
+			printf("%*s", indent, "");
+		}
+	}
+	if (*cmd->usage == '\0')
+		putchar('\n');
+	printf("\n%c%s.\n\n%s", toupper((unsigned char)cmd->summary[0]),
+	    cmd->summary + 1, cmd->options);
+	if (strcmp(cmd->name, "collect") == 0)
+		print_sections(stdout);
 }
 
 /* Load the configuration, or the defaults when no file was named and
@@ -380,6 +416,10 @@ main(int argc, char *argv[])
 	}
 	for (i = 0; i < NCMDS; i++) {
 		if (strcmp(argv[0], agent_cmds[i].name) == 0) {
+			if (cli_wants_help(argc, argv)) {
+				command_usage(&agent_cmds[i]);
+				return 0;
+			}
 			optind = 1;
 			return agent_cmds[i].exec(argc, argv);
 		}

@@ -14,9 +14,13 @@
 #include "store.h"
 #include "timefmt.h"
 
-static const char agent_usage[] =
+const char ctl_agent_usage[] =
 "usage: exhibitctl agent list\n"
-"       exhibitctl agent revoke ID\n";
+"       exhibitctl agent revoke ID\n"
+"\n"
+"list: every agent, active or revoked, with its hostname, enrollment\n"
+"time and certificate expiry.  revoke: the agent's next request is\n"
+"refused (403) and it cannot renew; its stored evidence is kept.\n";
 
 int
 ctl_agent(struct ctl *ctl, int argc, char **argv)
@@ -65,6 +69,6 @@ ctl_agent(struct ctl *ctl, int argc, char **argv)
 		store_close(st);
 		return rc;
 	}
-	fputs(agent_usage, stderr);
+	fputs(ctl_agent_usage, stderr);
 	return 2;
 }

@@ -20,7 +20,7 @@
 #include "store.h"
 #include "timefmt.h"
 
-static const char alerts_usage[] =
+const char ctl_alerts_usage[] =
 "usage: exhibitctl alerts [--undelivered] [--limit N] [--json]\n"
 "\n"
 "The alert outbox: undelivered entries first (oldest first), then the\n"
@@ -65,7 +65,6 @@ ctl_alerts(struct ctl *ctl, int argc, char **argv)
 		{ "undelivered",	no_argument,	NULL, 'u' },
 		{ "limit",		required_argument, NULL, 'l' },
 		{ "json",		no_argument,	NULL, 'j' },
-		{ "help",		no_argument,	NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct store_alert	*v;
@@ -85,23 +84,20 @@ ctl_alerts(struct ctl *ctl, int argc, char **argv)
 		case 'l':
 			limit = strtoll(optarg, &end, 10);
 			if (limit < 0 || *end != '\0' || end == optarg) {
-				fputs(alerts_usage, stderr);
+				fputs(ctl_alerts_usage, stderr);
 				return 2;
 			}
 			break;
 		case 'j':
 			json = 1;
 			break;
-		case 'h':
-			fputs(alerts_usage, stdout);
-			return 0;
 		default:
-			fputs(alerts_usage, stderr);
+			fputs(ctl_alerts_usage, stderr);
 			return 2;
 		}
 	}
 	if (optind != argc) {
-		fputs(alerts_usage, stderr);
+		fputs(ctl_alerts_usage, stderr);
 		return 2;
 	}
 	if ((st = ctl_open_store(ctl)) == NULL)

@@ -23,7 +23,7 @@
 #include "store.h"
 #include "timefmt.h"
 
-static const char drift_usage[] =
+const char ctl_drift_usage[] =
 "usage: exhibitctl drift [--state S] [--host H] [--kind K] [--since TIME]\n"
 "                        [--json] [--watch]\n"
 "       exhibitctl drift show ID\n"
@@ -39,7 +39,7 @@ static const char drift_usage[] =
 "  --watch      keep printing items as they open, change and resolve\n"
 "               (every 2 seconds) until interrupted\n";
 
-static const char audit_usage[] =
+const char ctl_audit_usage[] =
 "usage: exhibitctl audit start --name NAME\n"
 "       exhibitctl audit list [--json]\n"
 "\n"
@@ -147,12 +147,12 @@ drift_list(struct store *st, int argc, char **argv)
 		case 'j': json = 1; break;
 		case 'w': watch = 1; break;
 		default:
-			fputs(drift_usage, stderr);
+			fputs(ctl_drift_usage, stderr);
 			return 2;
 		}
 	}
 	if (optind != argc || (json && watch)) {
-		fputs(drift_usage, stderr);
+		fputs(ctl_drift_usage, stderr);
 		return 2;
 	}
 	if (strcmp(f.state, "any") == 0)
@@ -213,14 +213,14 @@ drift_ack(struct store *st, int argc, char **argv)
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		if (ch != 'c') {
-			fputs(drift_usage, stderr);
+			fputs(ctl_drift_usage, stderr);
 			return 2;
 		}
 		comment = optarg;
 	}
 	if (optind != argc - 1 || comment == NULL || *comment == '\0' ||
 	    (id = strtoll(argv[optind], &end, 10)) <= 0 || *end != '\0') {
-		fputs(drift_usage, stderr);
+		fputs(ctl_drift_usage, stderr);
 		return 2;
 	}
 	ctl_actor(by, sizeof(by));
@@ -245,10 +245,6 @@ ctl_drift(struct ctl *ctl, int argc, char **argv)
 	long long		 id;
 	int			 rc;
 
-	if (argc >= 2 && strcmp(argv[1], "--help") == 0) {
-		fputs(drift_usage, stdout);
-		return 0;
-	}
 	if ((st = ctl_open_store(ctl)) == NULL)
 		return 1;
 	if (argc >= 2 && strcmp(argv[1], "ack") == 0)
@@ -256,7 +252,7 @@ ctl_drift(struct ctl *ctl, int argc, char **argv)
 	else if (argc >= 2 && strcmp(argv[1], "show") == 0) {
 		if (argc != 3 || (id = strtoll(argv[2], &end, 10)) <= 0 ||
 		    *end != '\0') {
-			fputs(drift_usage, stderr);
+			fputs(ctl_drift_usage, stderr);
 			rc = 2;
 		} else if (store_drift_get(st, id, &d) != STORE_OK) {
 			fprintf(stderr, "exhibitctl: no drift item %lld\n", id);
@@ -285,19 +281,19 @@ ctl_audit(struct ctl *ctl, int argc, char **argv)
 	char			 when[TIMEFMT_RFC3339_LEN];
 	int			 rc = 0;
 
-	if (argc < 2 || strcmp(argv[1], "--help") == 0) {
-		fputs(audit_usage, argc < 2 ? stderr : stdout);
-		return argc < 2 ? 2 : 0;
+	if (argc < 2) {
+		fputs(ctl_audit_usage, stderr);
+		return 2;
 	}
 	if (strcmp(argv[1], "start") == 0) {
 		if (argc != 4 || strcmp(argv[2], "--name") != 0 ||
 		    *argv[3] == '\0' || strlen(argv[3]) > 200) {
-			fputs(audit_usage, stderr);
+			fputs(ctl_audit_usage, stderr);
 			return 2;
 		}
 	} else if (strcmp(argv[1], "list") != 0 || argc > 3 ||
 	    (argc == 3 && strcmp(argv[2], "--json") != 0)) {
-		fputs(audit_usage, stderr);
+		fputs(ctl_audit_usage, stderr);
 		return 2;
 	}
 	if ((st = ctl_open_store(ctl)) == NULL)

@@ -28,7 +28,7 @@
 
 #define EVALUATE_MAX_INPUT	(64 * 1024 * 1024)
 
-static const char evaluate_usage[] =
+const char ctl_evaluate_usage[] =
 "usage: exhibitctl evaluate [--rules DIR | --pack FILE]... [--key PEM]\n"
 "                           [--json] [--all] FILE|-\n"
 "\n"
@@ -153,7 +153,6 @@ ctl_evaluate(struct ctl *ctl, int argc, char **argv)
 		{ "key",	required_argument,	NULL, 'k' },
 		{ "json",	no_argument,		NULL, 'j' },
 		{ "all",	no_argument,		NULL, 'a' },
-		{ "help",	no_argument,		NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct ruleset		*rules;
@@ -180,18 +179,14 @@ ctl_evaluate(struct ctl *ctl, int argc, char **argv)
 		case 'a':
 			all = 1;
 			break;
-		case 'h':
-			fputs(evaluate_usage, stdout);
-			strv_free(&packs);
-			return 0;
 		default:
-			fputs(evaluate_usage, stderr);
+			fputs(ctl_evaluate_usage, stderr);
 			strv_free(&packs);
 			return 2;
 		}
 	}
 	if (optind != argc - 1 || (dir != NULL && packs.n > 0)) {
-		fputs(evaluate_usage, stderr);
+		fputs(ctl_evaluate_usage, stderr);
 		strv_free(&packs);
 		return 2;
 	}

@@ -20,9 +20,14 @@
 #include "store.h"
 #include "timefmt.h"
 
-static const char evidence_usage[] =
+const char ctl_evidence_usage[] =
 "usage: exhibitctl evidence list [--agent ID] [--limit N]\n"
-"       exhibitctl evidence show [--envelope] EVIDENCE-ID\n";
+"       exhibitctl evidence show [--envelope] EVIDENCE-ID\n"
+"\n"
+"list: the newest stored envelopes (default 20), of one agent or all.\n"
+"show: check the envelope's signature against the agent's key and print\n"
+"its evidence document (--envelope: print the envelope as received,\n"
+"unchecked).\n";
 
 static int
 evidence_list(struct store *st, int argc, char **argv)
@@ -53,12 +58,12 @@ evidence_list(struct store *st, int argc, char **argv)
 			}
 			break;
 		default:
-			fputs(evidence_usage, stderr);
+			fputs(ctl_evidence_usage, stderr);
 			return 2;
 		}
 	}
 	if (optind != argc) {
-		fputs(evidence_usage, stderr);
+		fputs(ctl_evidence_usage, stderr);
 		return 2;
 	}
 	if (store_evidence_list(st, agent, limit, &v, &n) != STORE_OK)
@@ -98,7 +103,7 @@ evidence_show(struct store *st, int argc, char **argv)
 	}
 	if (argc != 2 || (id = strtoll(argv[1], &end, 10)) <= 0 ||
 	    *end != '\0') {
-		fputs(evidence_usage, stderr);
+		fputs(ctl_evidence_usage, stderr);
 		return 2;
 	}
 	switch (store_evidence_get(st, id, &row, &env, &len)) {
@@ -158,7 +163,7 @@ ctl_evidence(struct ctl *ctl, int argc, char **argv)
 
 	if (argc < 2 || (strcmp(argv[1], "list") != 0 &&
 	    strcmp(argv[1], "show") != 0)) {
-		fputs(evidence_usage, stderr);
+		fputs(ctl_evidence_usage, stderr);
 		return 2;
 	}
 	if ((st = ctl_open_store(ctl)) == NULL)

@@ -20,7 +20,7 @@
 #include "strv.h"
 #include "timefmt.h"
 
-static const char export_usage[] =
+const char ctl_export_usage[] =
 "usage: exhibitctl export (--audit NAME | --from TIME --to TIME)\n"
 "                         [--host H]... [--control C]...\n"
 "                         [--since-checkpoint FILE] -o FILE\n"
@@ -83,7 +83,6 @@ ctl_export(struct ctl *ctl, int argc, char **argv)
 		{ "control",		required_argument,	NULL, 'C' },
 		{ "since-checkpoint",	required_argument,	NULL, 's' },
 		{ "output",		required_argument,	NULL, 'o' },
-		{ "help",		no_argument,		NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct export_request	 req;
@@ -123,19 +122,15 @@ ctl_export(struct ctl *ctl, int argc, char **argv)
 		case 'o':
 			path = optarg;
 			break;
-		case 'h':
-			fputs(export_usage, stdout);
-			rc = 0;
-			goto out;
 		default:
-			fputs(export_usage, stderr);
+			fputs(ctl_export_usage, stderr);
 			goto out;
 		}
 	}
 	if (optind != argc || path == NULL || *path == '\0' ||
 	    (req.audit != NULL) == (from_set || to_set) ||
 	    (req.audit == NULL && !(from_set && to_set))) {
-		fputs(export_usage, stderr);
+		fputs(ctl_export_usage, stderr);
 		goto out;
 	}
 	rc = 1;

@@ -21,7 +21,7 @@
 #include "store.h"
 #include "timefmt.h"
 
-static const char findings_usage[] =
+const char ctl_findings_usage[] =
 "usage: exhibitctl hosts [--at TIME] [--host H] [--json]\n"
 "       exhibitctl findings [--host H] [--control C] [--rule R]\n"
 "                           [--status S] [--at TIME] [--json] [--all]\n"
@@ -187,7 +187,6 @@ ctl_findings(struct ctl *ctl, int argc, char **argv)
 		{ "at",		required_argument,	NULL, 't' },
 		{ "json",	no_argument,		NULL, 'j' },
 		{ "all",	no_argument,		NULL, 'a' },
-		{ "help",	no_argument,		NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct findings_filter	 flt = { 0, NULL, NULL, NULL, -1 };
@@ -231,16 +230,13 @@ ctl_findings(struct ctl *ctl, int argc, char **argv)
 		case 'a':
 			all = 1;
 			break;
-		case 'h':
-			fputs(findings_usage, stdout);
-			return 0;
 		default:
-			fputs(findings_usage, stderr);
+			fputs(ctl_findings_usage, stderr);
 			return 2;
 		}
 	}
 	if (optind != argc) {
-		fputs(findings_usage, stderr);
+		fputs(ctl_findings_usage, stderr);
 		return 2;
 	}
 	if ((st = ctl_open_store(ctl)) == NULL)

@@ -29,6 +29,16 @@
 #define CA_DAYS		(20 * 365)
 #define SERVER_DAYS	825
 
+const char ctl_init_usage[] =
+"usage: exhibitctl [-f file] [--state DIR] init\n"
+"\n"
+"Create the state directory (0700) and, in it: the daemon's CA (ca.pem,\n"
+"ca.key), its TLS key and certificate (server.key, server.pem; the names\n"
+"in [server] names as subject alternative names), the ledger signing key\n"
+"(ledger.key, ledger.pub) and the database.  Print the CA certificate's\n"
+"fingerprint, which agents can enroll with, and a first admin token,\n"
+"shown only this once.  An initialised directory is left as it is.\n";
+
 /* "a, b,c" -> {"a", "b", "c"}; the strings point into buf. */
 static size_t
 split_names(char *buf, char **out, size_t max)
@@ -86,7 +96,7 @@ ctl_init(struct ctl *ctl, int argc, char **argv)
 	int			 rc = 1;
 
 	if (argc != 1) {
-		fprintf(stderr, "usage: exhibitctl [--state DIR] init\n");
+		fputs(ctl_init_usage, stderr);
 		return 2;
 	}
 	if (ctl_load_conf(ctl) == -1)

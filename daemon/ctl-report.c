@@ -26,7 +26,7 @@
 #include "store.h"
 #include "timefmt.h"
 
-static const char report_usage[] =
+const char ctl_report_usage[] =
 "usage: exhibitctl report [--format html|csv] [--at TIME] [-o FILE]\n"
 "       exhibitctl report BUNDLE [--format html|csv|md] [-o FILE]\n"
 "\n"
@@ -212,7 +212,6 @@ ctl_report(struct ctl *ctl, int argc, char **argv)
 		{ "format",	required_argument,	NULL, 'F' },
 		{ "at",		required_argument,	NULL, 't' },
 		{ "output",	required_argument,	NULL, 'o' },
-		{ "help",	no_argument,		NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct report_job j = { NULL, NULL, FW_HTML };
@@ -250,16 +249,13 @@ ctl_report(struct ctl *ctl, int argc, char **argv)
 			break;
 		case 'o':
 			if (*optarg == '\0') {
-				fputs(report_usage, stderr);
+				fputs(ctl_report_usage, stderr);
 				return 2;
 			}
 			path = optarg;
 			break;
-		case 'h':
-			fputs(report_usage, stdout);
-			return 0;
 		default:
-			fputs(report_usage, stderr);
+			fputs(ctl_report_usage, stderr);
 			return 2;
 		}
 	}
@@ -270,13 +266,13 @@ ctl_report(struct ctl *ctl, int argc, char **argv)
 			return 2;
 		}
 		if (*argv[optind] == '\0') {
-			fputs(report_usage, stderr);
+			fputs(ctl_report_usage, stderr);
 			return 2;
 		}
 		return report_bundle(argv[optind], j.format, path);
 	}
 	if (optind != argc) {
-		fputs(report_usage, stderr);
+		fputs(ctl_report_usage, stderr);
 		return 2;
 	}
 	if (j.format == FW_MD) {

@@ -17,12 +17,19 @@
 #include "token.h"
 #include "xmalloc.h"
 
-static const char token_usage[] =
+const char ctl_token_usage[] =
 "usage: exhibitctl token create --role enroll|admin|security|auditor\n"
 "                               [--uses N] [--expires DURATION]\n"
 "                               [--comment TEXT]\n"
 "       exhibitctl token list\n"
-"       exhibitctl token revoke ID\n";
+"       exhibitctl token revoke ID\n"
+"\n"
+"Tokens are shown once, when created, and stored only as SHA-256.\n"
+"  --role ROLE        enroll (agents), admin, security or auditor\n"
+"  --uses N           how many times it may be used (enroll: 1; others:\n"
+"                     unlimited)\n"
+"  --expires DURATION lifetime, such as 1h, 7d, 90d (default: none)\n"
+"  --comment TEXT     a note shown by token list\n";
 
 static int
 token_create(struct store *st, int argc, char **argv)
@@ -48,7 +55,7 @@ token_create(struct store *st, int argc, char **argv)
 		case 'r':
 			if (store_role_parse(optarg, &tok.role) == -1) {
 				fprintf(stderr, "exhibitctl: unknown role "
-				    "\"%s\"\n%s", optarg, token_usage);
+				    "\"%s\"\n%s", optarg, ctl_token_usage);
 				return 2;
 			}
 			have_role = 1;
@@ -75,12 +82,12 @@ token_create(struct store *st, int argc, char **argv)
 			    optarg);
 			break;
 		default:
-			fputs(token_usage, stderr);
+			fputs(ctl_token_usage, stderr);
 			return 2;
 		}
 	}
 	if (!have_role || optind != argc) {
-		fputs(token_usage, stderr);
+		fputs(ctl_token_usage, stderr);
 		return 2;
 	}
 	/* Enrollment tokens are single-use unless told otherwise; people's
@@ -155,18 +162,18 @@ ctl_token(struct ctl *ctl, int argc, char **argv)
 	int			 rc;
 
 	if (argc < 2) {
-		fputs(token_usage, stderr);
+		fputs(ctl_token_usage, stderr);
 		return 2;
 	}
 	if (strcmp(argv[1], "create") != 0 && strcmp(argv[1], "list") != 0 &&
 	    strcmp(argv[1], "revoke") != 0) {
 		fprintf(stderr, "exhibitctl: unknown token command \"%s\"\n%s",
-		    argv[1], token_usage);
+		    argv[1], ctl_token_usage);
 		return 2;
 	}
 	if ((strcmp(argv[1], "list") == 0 && argc != 2) ||
 	    (strcmp(argv[1], "revoke") == 0 && argc != 3)) {
-		fputs(token_usage, stderr);
+		fputs(ctl_token_usage, stderr);
 		return 2;
 	}
 	if ((st = ctl_open_store(ctl)) == NULL)

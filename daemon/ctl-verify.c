@@ -13,7 +13,7 @@
 #include "ctl.h"
 #include "verify.h"
 
-static const char verify_usage[] =
+const char ctl_verify_usage[] =
 "usage: exhibitctl verify [--ledger-key FILE] [--since-checkpoint FILE]\n"
 "                         [--allow-gaps] [--no-reevaluate] BUNDLE\n"
 "\n"
@@ -55,7 +55,6 @@ ctl_verify(struct ctl *ctl, int argc, char **argv)
 		{ "since-checkpoint",	required_argument,	NULL, 's' },
 		{ "allow-gaps",		no_argument,		NULL, 'g' },
 		{ "no-reevaluate",	no_argument,		NULL, 'n' },
-		{ "help",		no_argument,		NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct verify_opts	 o = { .reevaluate = 1, .out = stdout };
@@ -78,16 +77,13 @@ ctl_verify(struct ctl *ctl, int argc, char **argv)
 		case 'n':
 			o.reevaluate = 0;
 			break;
-		case 'h':
-			fputs(verify_usage, stdout);
-			return 0;
 		default:
-			fputs(verify_usage, stderr);
+			fputs(ctl_verify_usage, stderr);
 			return 2;
 		}
 	}
 	if (optind != argc - 1) {
-		fputs(verify_usage, stderr);
+		fputs(ctl_verify_usage, stderr);
 		return 2;
 	}
 	rc = verify_bundle(argv[optind], &o, &s);

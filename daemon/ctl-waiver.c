@@ -21,7 +21,7 @@
 #include "timefmt.h"
 #include "waiver.h"
 
-static const char waiver_usage[] =
+const char ctl_waiver_usage[] =
 "usage: exhibitctl waiver add --rule ID --host HOST --owner NAME\n"
 "                             --justification TEXT --expires WHEN\n"
 "       exhibitctl waiver list [--all]\n"
@@ -60,12 +60,12 @@ waiver_add(struct ctl *ctl, struct store *st, int argc, char **argv)
 		case 'j': just = optarg; break;
 		case 'e': expires = optarg; break;
 		default:
-			fputs(waiver_usage, stderr);
+			fputs(ctl_waiver_usage, stderr);
 			return 2;
 		}
 	}
 	if (optind != argc) {
-		fputs(waiver_usage, stderr);
+		fputs(ctl_waiver_usage, stderr);
 		return 2;
 	}
 	memset(&w, 0, sizeof(w));
@@ -107,7 +107,7 @@ waiver_list(struct store *st, int argc, char **argv)
 	if (argc == 2 && strcmp(argv[1], "--all") == 0)
 		all = 1;
 	else if (argc != 1) {
-		fputs(waiver_usage, stderr);
+		fputs(ctl_waiver_usage, stderr);
 		return 2;
 	}
 	if (store_waiver_list(st, &w, &n) != STORE_OK)
@@ -139,7 +139,7 @@ waiver_remove(struct store *st, int argc, char **argv)
 
 	if (argc != 2 || (id = strtoll(argv[1], &end, 10)) <= 0 ||
 	    *end != '\0') {
-		fputs(waiver_usage, stderr);
+		fputs(ctl_waiver_usage, stderr);
 		return 2;
 	}
 	ctl_actor(by, sizeof(by));
@@ -160,13 +160,9 @@ ctl_waiver(struct ctl *ctl, int argc, char **argv)
 	struct store	*st;
 	int		 rc;
 
-	if (argc < 2 || strcmp(argv[1], "--help") == 0) {
-		fputs(waiver_usage, argc < 2 ? stderr : stdout);
-		return argc < 2 ? 2 : 0;
-	}
-	if (strcmp(argv[1], "add") != 0 && strcmp(argv[1], "list") != 0 &&
-	    strcmp(argv[1], "remove") != 0) {
-		fputs(waiver_usage, stderr);
+	if (argc < 2 || (strcmp(argv[1], "add") != 0 &&
+	    strcmp(argv[1], "list") != 0 && strcmp(argv[1], "remove") != 0)) {
+		fputs(ctl_waiver_usage, stderr);
 		return 2;
 	}
 	if ((st = ctl_open_store(ctl)) == NULL)

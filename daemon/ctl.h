@@ -30,6 +30,13 @@ void		 ctl_actor(char *buf, size_t len);
 /* Open the store of an initialised state directory; NULL, logged. */
 struct store	*ctl_open_store(struct ctl *);
 
+/* Each command's usage, printed by "exhibitctl COMMAND --help". */
+extern const char ctl_init_usage[], ctl_token_usage[], ctl_agent_usage[],
+	ctl_evidence_usage[], ctl_findings_usage[], ctl_waiver_usage[],
+	ctl_audit_usage[], ctl_drift_usage[], ctl_report_usage[],
+	ctl_export_usage[], ctl_verify_usage[], ctl_alerts_usage[],
+	ctl_evaluate_usage[];
+
 int	ctl_init(struct ctl *, int, char **);
 int	ctl_token(struct ctl *, int, char **);
 int	ctl_agent(struct ctl *, int, char **);

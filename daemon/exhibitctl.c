@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "ctl.h"
 #include "log.h"
 #include "rules.h"
@@ -22,63 +23,62 @@
 
 struct ctl_cmd {
 	const char	*name;
-	const char	*args;
+	const char	*args;		/* subcommands and operands only */
 	const char	*summary;
+	const char	*usage;		/* "exhibitctl COMMAND --help" */
 	int		(*exec)(struct ctl *, int, char **);
 };
 
+static const char check_config_usage[] =
+"usage: exhibitctl [-f file] check-config\n"
+"\n"
+"Check the configuration file and the rule packs it names, as exhibitd -n\n"
+"does: print \"configuration OK\" and the number of rules, or every error\n"
+"as file:line: message and exit 1.\n";
+
 static const struct ctl_cmd ctl_cmds[] = {
-	{ "init", "",
-	    "create the state directory: CA, TLS and ledger keys, database;\n"
-	    "                    print the first admin token once", ctl_init },
+	{ "init", "", "create the state directory: CA, TLS and ledger keys, "
+	    "database; print the first admin token once", ctl_init_usage,
+	    ctl_init },
 	{ "token", "create|list|revoke",
-	    "manage enrollment and people's tokens (see token --help)",
-	    ctl_token },
+	    "tokens for enrollment and for people (admin, security, auditor)",
+	    ctl_token_usage, ctl_token },
 	{ "agent", "list|revoke ID", "list enrolled agents, revoke one",
-	    ctl_agent },
-	{ "evidence", "list|show", "stored evidence: list [--agent ID] "
-	    "[--limit N];\n                    show [--envelope] ID checks "
-	    "the signature and prints it", ctl_evidence },
-	{ "hosts", "[--at TIME] [--json]",
-	    "enrolled hosts: last evidence, results, score", ctl_findings },
-	{ "findings", "[--host H] [--control C] ...",
-	    "results in force, waivers applied (see findings --help)",
-	    ctl_findings },
-	{ "controls", "[--at TIME] [--json]",
-	    "per ISO 27001:2022 control: hosts passing, failing, waived,\n"
-	    "                    not evidenced (the Statement of "
-	    "Applicability view)", ctl_findings },
-	{ "waiver", "add|list|remove",
-	    "accepted risks: a rule's failures on some hosts reported as\n"
-	    "                    waived until they expire (see waiver --help)",
-	    ctl_waiver },
-	{ "audit", "start --name N|list",
-	    "freeze every host's baseline (an internal audit); list audits",
-	    ctl_audit },
-	{ "drift", "[--state S] [--watch] ...|ack ID",
-	    "how hosts differ from their audited baseline (see drift --help)",
-	    ctl_drift },
-	{ "report", "--format html|csv [--at TIME] [-o FILE]",
-	    "the auditor's report: per ISO 27001:2022 control, every\n"
-	    "                    host's results with their evidence (see "
-	    "report --help)", ctl_report },
-	{ "export", "--audit NAME|--from T --to T -o FILE",
-	    "an auditor's evidence bundle: envelopes, keys, proofs, rules,\n"
-	    "                    results, waivers, drift (see export --help)",
+	    ctl_agent_usage, ctl_agent },
+	{ "evidence", "list|show ID", "stored evidence; show checks the "
+	    "signature and prints the document or envelope",
+	    ctl_evidence_usage, ctl_evidence },
+	{ "hosts", "", "enrolled hosts: last evidence, results, score",
+	    ctl_findings_usage, ctl_findings },
+	{ "findings", "", "rule results in force, waivers applied",
+	    ctl_findings_usage, ctl_findings },
+	{ "controls", "", "per ISO 27001:2022 control: hosts passing, failing, "
+	    "waived, not evidenced (the Statement of Applicability view)",
+	    ctl_findings_usage, ctl_findings },
+	{ "waiver", "add|list|remove", "accepted risks: a rule's failures on "
+	    "some hosts reported as waived until they expire",
+	    ctl_waiver_usage, ctl_waiver },
+	{ "audit", "start|list", "freeze every host's baseline (an internal "
+	    "audit); list audits", ctl_audit_usage, ctl_audit },
+	{ "drift", "[show ID | ack ID]", "how hosts differ from their audited "
+	    "baseline", ctl_drift_usage, ctl_drift },
+	{ "report", "", "the auditor's report: per ISO 27001:2022 control, "
+	    "every host's results with their evidence; or a bundle's",
+	    ctl_report_usage, ctl_report },
+	{ "export", "", "an auditor's evidence bundle: envelopes, keys, "
+	    "proofs, rules, results, waivers, drift", ctl_export_usage,
 	    ctl_export },
-	{ "verify", "BUNDLE [--ledger-key FILE]",
-	    "check a bundle offline: signatures, proofs, checkpoints,\n"
-	    "                    completeness, results (see verify --help)",
+	{ "verify", "BUNDLE", "check a bundle offline: signatures, proofs, "
+	    "checkpoints, completeness, results", ctl_verify_usage,
 	    ctl_verify },
-	{ "alerts", "[--undelivered] [--json]",
-	    "the alert outbox: drift alerts delivered and waiting, with\n"
-	    "                    attempts and last errors", ctl_alerts },
-	{ "evaluate", "[--rules DIR] FILE|-",
-	    "judge an evidence document or envelope against the rule\n"
-	    "                    packs offline, without a daemon "
-	    "(see evaluate --help)", ctl_evaluate },
+	{ "alerts", "", "the alert outbox: drift alerts delivered and "
+	    "waiting, with attempts and last errors", ctl_alerts_usage,
+	    ctl_alerts },
+	{ "evaluate", "FILE|-", "judge an evidence document or envelope "
+	    "against the rule packs offline, without a daemon",
+	    ctl_evaluate_usage, ctl_evaluate },
 	{ "check-config", "", "check exhibitd.conf and the rule packs as "
-	    "exhibitd -n does", ctl_check_config },
+	    "exhibitd -n does", check_config_usage, ctl_check_config },
 };
 #define NCMDS	(sizeof(ctl_cmds) / sizeof(ctl_cmds[0]))
 
@@ -93,26 +93,21 @@ usage(FILE *f)
 "Administration tool for Exhibit.  It works on the daemon's state\n"
 "directory directly, so run it on the daemon's host, as its user.\n"
 "\n"
-"  -f, --config FILE  exhibitd configuration (default %s; when it is\n"
-"                     absent and none is named, defaults apply)\n"
+"  -f, --config FILE  exhibitd's configuration, by default\n"
+"                     %s\n"
+"                     (when it is absent and none is named, defaults apply)\n"
 "  -s, --state DIR    state directory (default: state_dir from the\n"
 "                     configuration)\n"
 "  -v, --verbose      log debug messages too\n"
 "      --help         show this help and exit\n"
 "      --version      show the version and exit\n"
 "\n"
-"Commands:\n", DAEMON_CONF_PATH);
+"Commands (\"exhibitctl COMMAND --help\" shows a command's options):\n",
+	    DAEMON_CONF_PATH);
 	for (i = 0; i < NCMDS; i++)
-		fprintf(f, "  %-12s %-19s\n                    %s\n",
-		    ctl_cmds[i].name, ctl_cmds[i].args, ctl_cmds[i].summary);
+		cli_print_command(f, ctl_cmds[i].name, ctl_cmds[i].args,
+		    ctl_cmds[i].summary);
 	fprintf(f,
-"\n"
-"token create options:\n"
-"  --role ROLE        enroll (agents), admin, security or auditor\n"
-"  --uses N           how many times it may be used (enroll: 1; others:\n"
-"                     unlimited)\n"
-"  --expires DURATION lifetime, such as 1h, 7d, 90d (default: none)\n"
-"  --comment TEXT     a note shown by token list\n"
 "\n"
 "Exit status: 0 success, 1 the command failed, 2 a usage error.\n");
 }
@@ -177,7 +172,7 @@ ctl_check_config(struct ctl *ctl, int argc, char **argv)
 
 	(void)argv;
 	if (argc != 1) {
-		fprintf(stderr, "usage: exhibitctl check-config\n");
+		fputs(check_config_usage, stderr);
 		return 2;
 	}
 	ctl->conf_given = 1;
@@ -246,6 +241,10 @@ main(int argc, char *argv[])
 	}
 	for (i = 0; i < NCMDS; i++) {
 		if (strcmp(argv[0], ctl_cmds[i].name) == 0) {
+			if (cli_wants_help(argc, argv)) {
+				fputs(ctl_cmds[i].usage, stdout);
+				return 0;
+			}
 			optind = 1;
 			rc = ctl_cmds[i].exec(&ctl, argc, argv);
 			daemon_conf_free(&ctl.conf);

@@ -46,12 +46,15 @@ usage(FILE *f)
 "\n"
 "Signals: SIGTERM or SIGINT stop accepting connections, finish the\n"
 "requests in flight and exit; SIGHUP reloads the configuration (limits,\n"
-"timeouts, log destination, the TLS certificate) and the rule packs,\n"
-"keeping the running ones if the new files have errors.\n"
+"timeouts, log destination, the TLS certificate, alerts, schedules) and\n"
+"the rule packs, keeping the running ones if the new files have errors;\n"
+"state_dir, listen, workers and [store] take effect at the next start\n"
+"(a reload that changes them says so in the log).\n"
 "Under systemd (Type=notify) it reports when it is ready, reloading and\n"
 "stopping, and answers the watchdog (WatchdogSec=).\n"
 "\n"
-"  -f, --config FILE  configuration file (default %s)\n"
+"  -f, --config FILE  configuration file, by default\n"
+"                     %s\n"
 "  -n, --check        check the configuration and the rule packs, print\n"
 "                     \"configuration OK\" or every error (file:line:\n"
 "                     message; file: rule-id: message), and exit\n"
@@ -172,6 +175,22 @@ on_stop(evutil_socket_t sig, short ev, void *arg)
 	server_drain(server);
 }
 
+/* A string setting a reload cannot apply: warn when it changed, and keep
+ * the running value (moved from *cur into *next). */
+static void
+keep_running(const char *name, char **next, char **cur, int show)
+{
+	const char	*a = *next != NULL ? *next : "";
+	const char	*b = *cur != NULL ? *cur : "";
+
+	if (strcmp(a, b) != 0)
+		log_warnx("%s changed%s%s: takes effect at the next start",
+		    name, show ? " to " : "", show ? a : "");
+	free(*next);
+	*next = *cur;
+	*cur = NULL;
+}
+
 static int
 reload(void)
 {
@@ -202,15 +221,24 @@ reload(void)
 	}
 	nrules = n;
 	npacks = p;
-	if (strcmp(next.state_dir, dconf.state_dir) != 0)
-		log_warnx("state_dir changed to %s: takes effect at the next "
-		    "start", next.state_dir);
-	if (strcmp(next.listen, dconf.listen) != 0)
-		log_warnx("listen changed to %s: takes effect at the next "
-		    "start", next.listen);
-	free(next.state_dir);
-	next.state_dir = dconf.state_dir;
-	dconf.state_dir = NULL;
+	/* What only a restart can change keeps its running value, so that
+	 * what the daemon reports stays what it does. */
+	keep_running("[daemon] state_dir", &next.state_dir, &dconf.state_dir,
+	    1);
+	keep_running("[server] listen", &next.listen, &dconf.listen, 1);
+	/* A connection string may hold a password: never logged. */
+	keep_running("[store] connection", &next.store_connection,
+	    &dconf.store_connection, 0);
+	if (next.store_backend != dconf.store_backend) {
+		log_warnx("[store] backend changed: takes effect at the next "
+		    "start");
+		next.store_backend = dconf.store_backend;
+	}
+	if (next.workers != dconf.workers) {
+		log_warnx("[server] workers changed to %lld: takes effect at "
+		    "the next start", next.workers);
+		next.workers = dconf.workers;
+	}
 	daemon_conf_free(&dconf);
 	dconf = next;
 	log_init(NULL, log_getverbose(), (enum log_dest)dconf.log_dest);

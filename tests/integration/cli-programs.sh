@@ -23,6 +23,34 @@ for prog in "$AGENT" "$DAEMON" "$CTL"; do
 	expect_rc 2 "$name with an unknown option"
 done
 
+# Every command of the two multi-command programs has its own --help,
+# whatever else is on the line; the commands are read off --help itself,
+# so that a new command is covered as soon as it is listed.
+for prog in "$AGENT" "$CTL"; do
+	name=$(basename "$prog")
+	run "$prog" --help
+	if grep -qE '.{80,}| $' "$TMP/out"; then
+		not_ok "$name --help has lines over 79 columns or trailing blanks"
+		grep -nE '.{80,}| $' "$TMP/out" | head -5
+	else ok "$name --help fits 79 columns, no trailing blanks"; fi
+	cmds=$(sed -n '/^Commands/,/^$/s/^  \([a-z][a-z-]*\).*/\1/p' "$TMP/out")
+	if [[ $(wc -w <<<"$cmds") -ge 5 ]]; then ok "$name --help lists its commands"; else not_ok "$name commands: $cmds"; fi
+	for cmd in $cmds; do
+		run "$prog" "$cmd" --help
+		expect_rc 0 "$name $cmd --help"
+		if head -1 "$TMP/out" | grep -q "^usage: $name " &&
+		    grep -qE "^(usage:)? +$name .*\b$cmd\b" "$TMP/out" && [[ ! -s $TMP/err ]]; then
+			ok "$name $cmd --help prints its usage, nothing on stderr"
+		else not_ok "$name $cmd --help: $(head -1 "$TMP/out") $(head -1 "$TMP/err")"; fi
+		run "$prog" "$cmd" list --bogus --help
+		expect_rc 0 "$name $cmd --help after other arguments"
+	done
+done
+run "$CTL" token create --help
+expect_in out "--expires DURATION" "exhibitctl token create --help documents its options"
+run "$AGENT" collect --help
+expect_in out "Sections:" "exhibit-agent collect --help lists the sections"
+
 # The example configurations are valid and document every key.  The
 # daemon's names the installed rules; here they are the source tree's.
 sed "s|^directory = .*|directory = $top_srcdir/conf/rules|" \
@@ -162,6 +190,12 @@ if kill -0 "$dpid" 2>/dev/null; then ok "exhibitd still running after a bad relo
 runconf
 kill -HUP "$dpid"
 if wait_for_line "$TMP/daemon.log" "configuration reloaded" 10; then ok "a good reload is applied"; else not_ok "a good reload is applied"; fi
+# What only a restart applies is named in the log, not dropped silently.
+sed -i 's/^listen = .*/&\nworkers = 3/' "$TMP/run.conf"
+kill -HUP "$dpid"
+if wait_for_line "$TMP/daemon.log" "[server] workers changed to 3: takes effect at the next start" 10; then
+	ok "a reload names a setting that needs a restart"
+else not_ok "a reload names a setting that needs a restart"; fi
 kill -TERM "$dpid"
 wait "$dpid"
 drc=$?
