@@ -25,6 +25,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include <errno.h>
 #ifdef __GLIBC__
@@ -630,6 +631,7 @@ server_listen(struct server *srv)
 {
 	char	*host, *port, *end;
 	long	 p;
+	int	 one = 1;
 
 	host = xstrdup(srv->conf->listen);
 	/* "host:port" or "[v6]:port", validated by the config parser. */
@@ -643,12 +645,21 @@ server_listen(struct server *srv)
 	p = strtol(port, NULL, 10);
 	srv->listener = evhttp_bind_socket_with_handle(srv->http, host,
 	    (ev_uint16_t)p);
-	if (srv->listener == NULL)
+	if (srv->listener == NULL) {
 		log_warn("cannot listen on %s", srv->conf->listen);
-	else
-		log_info("listening on https://%s", srv->conf->listen);
+		free(host);
+		return -1;
+	}
+	/* A reply leaves as several TLS records; with Nagle each one after
+	 * the first waits for the client's delayed ACK, some 40 ms a request
+	 * on a keep-alive connection.  Accepted sockets inherit the option
+	 * from the listening one. */
+	if (setsockopt(evhttp_bound_socket_get_fd(srv->listener), IPPROTO_TCP,
+	    TCP_NODELAY, &one, sizeof(one)) == -1)
+		log_warn("setsockopt TCP_NODELAY");
+	log_info("listening on https://%s", srv->conf->listen);
 	free(host);
-	return srv->listener == NULL ? -1 : 0;
+	return 0;
 }
 
 static size_t
