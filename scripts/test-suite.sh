@@ -95,9 +95,9 @@ EXHIBIT_TEST_QUICK=1 TSAN_OPTIONS=halt_on_error=1 \
 	TESTS='tests/integration/http-ingest.sh tests/integration/pipeline.sh'
 report "$src/_build/tsan"
 
-echo "=== 3. libFuzzer harnesses, ${fuzz_seconds}s each ($(date +%T))"
+echo "=== 3. libFuzzer harnesses, ${fuzz_seconds}s each, $jobs at a time ($(date +%T))"
 configure_build "$src/_build/fuzz" CC=clang --enable-fuzzing
-bash "$src/fuzz/run-fuzzers.sh" "$src/_build/fuzz" "$fuzz_seconds"
+JOBS=$jobs bash "$src/fuzz/run-fuzzers.sh" "$src/_build/fuzz" "$fuzz_seconds"
 
 echo "=== 4. Debian packages from the release tarball ($(date +%T))"
 JOBS=$jobs bash "$src/scripts/package-test.sh" "$src/_build/gcc"
