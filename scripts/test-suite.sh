@@ -90,9 +90,11 @@ report "$src/_build/asan"
 echo "=== 2b. clang, ThreadSanitizer: the daemon's threads ($(date +%T))"
 configure_build "$src/_build/tsan" CC=clang CFLAGS="-O1 -g -fsanitize=thread" \
 	LDFLAGS=-fsanitize=thread
+# check_PROGRAMS: only the tools those tests use, not every unit test.
 EXHIBIT_TEST_QUICK=1 TSAN_OPTIONS=halt_on_error=1 \
 	make -C "$src/_build/tsan" -j"$jobs" check VERBOSE=1 \
-	TESTS='tests/integration/http-ingest.sh tests/integration/pipeline.sh'
+	TESTS='tests/integration/http-ingest.sh tests/integration/pipeline.sh' \
+	check_PROGRAMS='$(TEST_TOOLS)'
 report "$src/_build/tsan"
 
 echo "=== 3. libFuzzer harnesses, ${fuzz_seconds}s each, $jobs at a time ($(date +%T))"
