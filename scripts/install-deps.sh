@@ -29,6 +29,9 @@ pkgs=(
 	# dh-autoreconf.  systemd above has systemd-sysusers, which
 	# exhibitd's postinst runs.
 	debhelper
+	# mandoc lints the man pages (tests/integration/man-pages.sh), which
+	# must fail on any warning: groff's man has no such strict mode
+	mandoc
 )
 
 missing=()
