@@ -50,6 +50,7 @@ static const struct agent_cmd agent_cmds[] = {
 "  --pretty        indent the JSON\n"
 "  --summary       print a table of sections (files read, files absent,\n"
 "                  errors, digest) and the errors, instead of the JSON\n"
+"                  (it wins over --pretty)\n"
 "  --sign          a DSSE envelope signed with the agent's key, carrying\n"
 "                  agent_id and the next seq (stored, never reused);\n"
 "                  not spooled.  Needs enrollment\n",
@@ -73,7 +74,8 @@ static const struct agent_cmd agent_cmds[] = {
 "  Stops at the first envelope that cannot be sent; one the daemon\n"
 "  refuses for good (schema, bad_envelope, seq_conflict, bad_signature,\n"
 "  key_mismatch, too_large) moves to state_dir/rejected/ and is logged.\n"
-"  A revoked or unknown agent stops pushing.\n",
+"  Any other 401, 403 or 415 (a revoked or unknown agent, say) stops\n"
+"  pushing until a person acts (exhibit-agent enroll --force).\n",
 	    cmd_push },
 	{ "run", "[--once]", "the service: collect on schedule, sign, spool, "
 	    "push, renew the certificate",

@@ -30,8 +30,8 @@ const char ctl_drift_usage[] =
 "       exhibitctl drift ack ID --comment TEXT\n"
 "\n"
 "Drift items: how hosts differ from the baseline of the last audit.\n"
-"  --state S    open, acknowledged, resolved or unresolved (default:\n"
-"               unresolved)\n"
+"  --state S    open, acknowledged, resolved, unresolved (the default)\n"
+"               or any\n"
 "  --host H     an agent id or hostname\n"
 "  --kind K     rule_regressed, rule_recovered, evidence_changed,\n"
 "               host_new, host_silent, identity, ruleset_changed\n"
@@ -157,6 +157,16 @@ drift_list(struct store *st, int argc, char **argv)
 	}
 	if (strcmp(f.state, "any") == 0)
 		f.state = NULL;
+	else if (!drift_state_valid(f.state)) {
+		fprintf(stderr, "exhibitctl: --state is open, acknowledged, "
+		    "resolved, unresolved or any\n");
+		return 2;
+	}
+	if (f.kind != NULL && !drift_kind_valid(f.kind)) {
+		fprintf(stderr, "exhibitctl: unknown --kind \"%s\"\n%s",
+		    f.kind, ctl_drift_usage);
+		return 2;
+	}
 	if (store_drift_list(st, &f, &d, &n) != STORE_OK)
 		return 1;
 	if (json) {

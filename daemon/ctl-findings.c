@@ -25,7 +25,8 @@ const char ctl_findings_usage[] =
 "usage: exhibitctl hosts [--at TIME] [--host H] [--json]\n"
 "       exhibitctl findings [--host H] [--control C] [--rule R]\n"
 "                           [--status S] [--at TIME] [--json] [--all]\n"
-"       exhibitctl controls [--control C] [--at TIME] [--json] [--all]\n"
+"       exhibitctl controls [--host H] [--control C] [--at TIME] [--json]\n"
+"                           [--all]\n"
 "\n"
 "The results of the stored evidence, waivers applied, as they stood at\n"
 "TIME (RFC 3339 or YYYY-MM-DD; default: now).\n"
@@ -237,6 +238,15 @@ ctl_findings(struct ctl *ctl, int argc, char **argv)
 	}
 	if (optind != argc) {
 		fputs(ctl_findings_usage, stderr);
+		return 2;
+	}
+	/* The three share one option table; refuse what a command would
+	 * ignore rather than answer a question that was not asked. */
+	if ((strcmp(cmd, "hosts") == 0 && (flt.control != NULL || all)) ||
+	    (strcmp(cmd, "findings") != 0 && (flt.rule != NULL ||
+	    flt.status != -1))) {
+		fprintf(stderr, "exhibitctl: %s does not take that option\n%s",
+		    cmd, ctl_findings_usage);
 		return 2;
 	}
 	if ((st = ctl_open_store(ctl)) == NULL)

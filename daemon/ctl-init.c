@@ -39,19 +39,23 @@ const char ctl_init_usage[] =
 "fingerprint, which agents can enroll with, and a first admin token,\n"
 "shown only this once.  An initialised directory is left as it is.\n";
 
-/* "a, b,c" -> {"a", "b", "c"}; the strings point into buf. */
+/* "a, b,c" -> {"a", "b", "c"}; the strings point into buf.  max + 1
+ * when there are more than max. */
 static size_t
 split_names(char *buf, char **out, size_t max)
 {
 	char	*p = buf, *tok;
 	size_t	 n = 0;
 
-	while ((tok = strsep(&p, ",")) != NULL && n < max) {
+	while ((tok = strsep(&p, ",")) != NULL) {
 		while (isspace((unsigned char)*tok))
 			tok++;
 		tok[strcspn(tok, " \t")] = '\0';
-		if (*tok != '\0')
-			out[n++] = tok;
+		if (*tok == '\0')
+			continue;
+		if (n == max)
+			return max + 1;
+		out[n++] = tok;
 	}
 	return n;
 }
@@ -101,8 +105,17 @@ ctl_init(struct ctl *ctl, int argc, char **argv)
 	}
 	if (ctl_load_conf(ctl) == -1)
 		return 1;
+	names = xstrdup(ctl->conf.server_names);
+	nsans = split_names(names, sans, sizeof(sans) / sizeof(sans[0]));
+	if (nsans > sizeof(sans) / sizeof(sans[0])) {
+		log_warnx("init: [server] names lists more than %zu names; "
+		    "nothing changed", sizeof(sans) / sizeof(sans[0]));
+		free(names);
+		return 1;
+	}
 	if (mkdir(ctl->state_dir, 0700) == -1 && errno != EEXIST) {
 		log_warn("init: %s", ctl->state_dir);
+		free(names);
 		return 1;
 	}
 	path = xasprintf("%s/ca.key", ctl->state_dir);
@@ -110,6 +123,7 @@ ctl_init(struct ctl *ctl, int argc, char **argv)
 		log_warnx("init: %s is already initialised (%s exists); "
 		    "nothing changed", ctl->state_dir, path);
 		free(path);
+		free(names);
 		return 1;
 	}
 	free(path);
@@ -118,8 +132,6 @@ ctl_init(struct ctl *ctl, int argc, char **argv)
 	srvkey = keys_generate();
 	ledgerkey = keys_generate();
 	ca = ca_create(cakey, "Exhibit CA", CA_DAYS);
-	names = xstrdup(ctl->conf.server_names);
-	nsans = split_names(names, sans, sizeof(sans) / sizeof(sans[0]));
 	srv = ca_issue_server(ca, cakey, srvkey, (const char *const *)sans,
 	    nsans, SERVER_DAYS);
 	free(names);

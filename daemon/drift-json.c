@@ -77,3 +77,31 @@ audit_json(const struct store_audit *a)
 	jsonutil_set_int64(o, "hosts", a->hosts);
 	return o;
 }
+
+static int
+drift_name_in(const char *const *names, const char *s)
+{
+	for (; *names != NULL; names++)
+		if (strcmp(*names, s) == 0)
+			return 1;
+	return 0;
+}
+
+int
+drift_state_valid(const char *s)
+{
+	static const char *const states[] = { "open", "acknowledged",
+	    "resolved", "unresolved", NULL };
+
+	return drift_name_in(states, s);
+}
+
+int
+drift_kind_valid(const char *s)
+{
+	static const char *const kinds[] = { "rule_regressed",
+	    "rule_recovered", "evidence_changed", "host_new", "host_silent",
+	    "identity", "ruleset_changed", NULL };
+
+	return drift_name_in(kinds, s);
+}

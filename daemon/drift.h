@@ -55,6 +55,11 @@ int		 drift_audit(struct drift *, const char *name,
 
 /* The item as the API and alerts show it. */
 struct json_object *drift_json(const struct store_drift *);
+
+/* Whether s names a drift item state a listing can filter by ("open",
+ * "acknowledged", "resolved", "unresolved"), or a kind. */
+int	drift_state_valid(const char *s);
+int	drift_kind_valid(const char *s);
 struct store_audit;
 struct json_object *audit_json(const struct store_audit *);
 

@@ -30,20 +30,12 @@ static int
 drift_filter(struct http_req *hr, struct evkeyvalq *q,
     struct store_drift_filter *f)
 {
-	static const char *const states[] = { "open", "acknowledged",
-	    "resolved", "unresolved", NULL };
-	static const char *const kinds[] = { "rule_regressed",
-	    "rule_recovered", "evidence_changed", "host_new", "host_silent",
-	    "identity", "ruleset_changed", NULL };
 	const char	*v;
 	char		*end;
-	size_t		 i;
 
 	memset(f, 0, sizeof(*f));
 	if ((v = evhttp_find_header(q, "state")) != NULL) {
-		for (i = 0; states[i] != NULL && strcmp(states[i], v) != 0; i++)
-			;
-		if (states[i] == NULL) {
+		if (!drift_state_valid(v)) {
 			http_refuse(hr, 400, "bad_request", "state is open, "
 			    "acknowledged, resolved or unresolved");
 			return -1;
@@ -51,9 +43,7 @@ drift_filter(struct http_req *hr, struct evkeyvalq *q,
 		f->state = v;
 	}
 	if ((v = evhttp_find_header(q, "kind")) != NULL) {
-		for (i = 0; kinds[i] != NULL && strcmp(kinds[i], v) != 0; i++)
-			;
-		if (kinds[i] == NULL) {
+		if (!drift_kind_valid(v)) {
 			http_refuse(hr, 400, "bad_request", "unknown kind "
 			    "\"%.32s\"", v);
 			return -1;

@@ -77,4 +77,24 @@ run $CTL --state "$S" agent revoke ag_nonexistent
 expect_rc 1 "revoking an unknown agent"
 expect_in err "no such active agent" "says so"
 
+# Options a command would ignore, and values no item can have, are usage
+# errors rather than empty answers.
+run $CTL --state "$S" hosts --rule SSH-1
+expect_rc 2 "hosts refuses --rule"
+run $CTL --state "$S" controls --status fail
+expect_rc 2 "controls refuses --status"
+run $CTL --state "$S" drift --state bogus
+expect_rc 2 "drift refuses an unknown --state"
+run $CTL --state "$S" drift --kind bogus
+expect_rc 2 "drift refuses an unknown --kind"
+expect_in err 'unknown --kind "bogus"' "and names it"
+
+# More names than a certificate gets: refused before anything is made.
+names=$(seq -s, -f 'h%g.example.org' 1 17)
+sed "s|^names = .*|names = $names|" "$CONF" >"$TMP/many.conf"
+run "$top_builddir/exhibitctl" -f "$TMP/many.conf" --state "$TMP/many" init
+expect_rc 1 "init with 17 names"
+expect_in err "more than 16 names" "says how many it takes"
+[[ ! -e $TMP/many ]] && ok "and creates nothing" || not_ok "$TMP/many was created"
+
 finish
