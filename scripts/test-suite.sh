@@ -8,10 +8,14 @@
 #      every integration test that runs exhibitd or exhibitctl) again on
 #      PostgreSQL, in a throwaway cluster, each test in a database of its
 #      own, two at a time (tests/pg/run-tests.sh)
-#   2. clang, --enable-debug --enable-sanitizers (ASan + UBSan): make check
+#   2. clang, --enable-debug --enable-sanitizers (ASan + UBSan) and
+#      --enable-fuzzing (the same objects carry libFuzzer's coverage
+#      instrumentation, which costs the tests nothing measurable and
+#      spares a third clang build): make check
 #   2b. clang with ThreadSanitizer: the daemon's tests (worker and sync
 #      threads beside the event loop)
-#   3. clang, --enable-fuzzing: every libFuzzer harness for a short while
+#   3. build 2's libFuzzer harnesses, each for a short while, two at a
+#      time
 #   4. the Debian packages: "make dist", the tarball unpacked and built
 #      from scratch with dpkg-buildpackage (that the release tarball
 #      builds, which "make distcheck" proved; the tests are not run a
@@ -78,7 +82,8 @@ EXHIBIT_TEST_QUICK=1 JOBS=$jobs bash "$src/tests/pg/run-tests.sh" "$src/_build/g
 report "$src/_build/gcc"
 
 echo "=== 2. clang, AddressSanitizer + UndefinedBehaviorSanitizer ($(date +%T))"
-configure_build "$src/_build/asan" CC=clang --enable-debug --enable-sanitizers
+configure_build "$src/_build/asan" CC=clang --enable-debug --enable-sanitizers \
+	--enable-fuzzing
 # EXHIBIT_TEST_QUICK: the 20,000-file walk limits and the 1,000 openssl
 # cross-checks prove behaviour, which build 1 has done; here they would only
 # cost minutes.
@@ -98,8 +103,7 @@ EXHIBIT_TEST_QUICK=1 TSAN_OPTIONS=halt_on_error=1 \
 report "$src/_build/tsan"
 
 echo "=== 3. libFuzzer harnesses, ${fuzz_seconds}s each, $jobs at a time ($(date +%T))"
-configure_build "$src/_build/fuzz" CC=clang --enable-fuzzing
-JOBS=$jobs bash "$src/fuzz/run-fuzzers.sh" "$src/_build/fuzz" "$fuzz_seconds"
+JOBS=$jobs bash "$src/fuzz/run-fuzzers.sh" "$src/_build/asan" "$fuzz_seconds"
 
 echo "=== 4. Debian packages from the release tarball ($(date +%T))"
 JOBS=$jobs bash "$src/scripts/package-test.sh" "$src/_build/gcc"
