@@ -1,5 +1,5 @@
 /*
- * The keys of agent.conf.  conf/agent.conf documents each one with its
+ * The keys of agent.conf.  conf/agent.conf.in documents each one with its
  * default; keep the two in step.
  */
 #ifdef HAVE_CONFIG_H

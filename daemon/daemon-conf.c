@@ -1,5 +1,5 @@
 /*
- * The keys of exhibitd.conf.  conf/exhibitd.conf documents each one with
+ * The keys of exhibitd.conf.  conf/exhibitd.conf.in documents each one with
  * its default; keep the two in step.
  */
 #ifdef HAVE_CONFIG_H

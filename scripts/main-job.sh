@@ -30,10 +30,10 @@ for prog in exhibitd exhibit-agent exhibitctl; do
 done
 echo
 echo "== checking the example configurations and the rule pack"
-sed "s|^directory = .*|directory = $src/conf/rules|" "$src/conf/exhibitd.conf" \
+sed "s|^directory = .*|directory = $src/conf/rules|" "$build/conf/exhibitd.conf" \
     >"$build/exhibitd.conf.example"
 "$build/exhibitd" -n -f "$build/exhibitd.conf.example"
-"$build/exhibit-agent" -n -f "$src/conf/agent.conf"
+"$build/exhibit-agent" -n -f "$build/conf/agent.conf"
 
 echo
 echo "== exhibitd: a fresh state directory, the SQLite store, 127.0.0.1 only"

@@ -5,7 +5,7 @@
 
 # The shipped configuration; on PostgreSQL (lib.sh) with the test's
 # database as its [store].
-CONF=$top_srcdir/conf/exhibitd.conf
+CONF=$top_builddir/conf/exhibitd.conf
 if [[ -n ${EXHIBIT_TEST_PG:-} ]]; then
 	store_reset || exit 1
 	sed "s|^backend = sqlite\$|backend = postgresql\nconnection = $EXHIBIT_TEST_PG|" \

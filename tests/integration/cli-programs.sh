@@ -51,17 +51,24 @@ expect_in out "--expires DURATION" "exhibitctl token create --help documents its
 run "$AGENT" collect --help
 expect_in out "Sections:" "exhibit-agent collect --help lists the sections"
 
+# The shipped configuration names the rules directory "make install"
+# fills, whatever the prefix.
+rdir=$(sed -n 's/^directory = //p' "$top_builddir/conf/exhibitd.conf")
+if [[ -n ${exhibitrulesdir:-} && $rdir == "$exhibitrulesdir" ]]; then
+	ok "conf/exhibitd.conf names the installed rules directory ($rdir)"
+else not_ok "conf/exhibitd.conf: directory = $rdir; rules install to ${exhibitrulesdir:-?}"; fi
+
 # The example configurations are valid and document every key.  The
 # daemon's names the installed rules; here they are the source tree's.
 sed "s|^directory = .*|directory = $top_srcdir/conf/rules|" \
-    "$top_srcdir/conf/exhibitd.conf" >"$TMP/exhibitd.conf"
+    "$top_builddir/conf/exhibitd.conf" >"$TMP/exhibitd.conf"
 grep -q "^directory = $top_srcdir/conf/rules\$" "$TMP/exhibitd.conf" ||
 	not_ok "conf/exhibitd.conf has no [rules] directory line"
 run "$DAEMON" -n -f "$TMP/exhibitd.conf"
 expect_rc 0 "exhibitd -n on conf/exhibitd.conf"
 expect_in out "configuration OK" "exhibitd -n says configuration OK"
 expect_in out "rule(s) from 1 pack(s)" "exhibitd -n counts the rule packs"
-run "$AGENT" -n -f "$top_srcdir/conf/agent.conf"
+run "$AGENT" -n -f "$top_builddir/conf/agent.conf"
 expect_rc 0 "exhibit-agent -n on conf/agent.conf"
 expect_in out "configuration OK" "exhibit-agent -n says configuration OK"
 run "$CTL" -f "$TMP/exhibitd.conf" check-config
@@ -91,7 +98,7 @@ cat >"$TMP/badrules/bad.json" <<'PACK'
   "check": {"path": "sections.x.data.y", "op": "equals", "value": 1}}]}
 PACK
 sed "s|^directory = .*|directory = $TMP/badrules|" \
-    "$top_srcdir/conf/exhibitd.conf" >"$TMP/badrules.conf"
+    "$top_builddir/conf/exhibitd.conf" >"$TMP/badrules.conf"
 run "$DAEMON" -n -f "$TMP/badrules.conf"
 expect_rc 1 "exhibitd -n with a broken rule pack"
 expect_in err "$TMP/badrules/bad.json: B-1: check: unknown operator \"equals\"" \
@@ -140,18 +147,18 @@ expect_in err "agent.conf:2:" "bad size reported at line 2"
 # collect: a document for a root, refusals for bad arguments.
 mkdir -p "$TMP/root/etc"
 echo "cli-host" >"$TMP/root/etc/hostname"
-run "$AGENT" -f "$top_srcdir/conf/agent.conf" collect --root "$TMP/root"
+run "$AGENT" -f "$top_builddir/conf/agent.conf" collect --root "$TMP/root"
 expect_rc 0 "exhibit-agent collect --root"
 expect_in out '"schema":"exhibit.evidence/1"' "collect prints an evidence document"
 expect_in out '"hostname":"cli-host"' "collect reads the root's hostname"
-run "$AGENT" -f "$top_srcdir/conf/agent.conf" collect --root "$TMP/root" --summary
+run "$AGENT" -f "$top_builddir/conf/agent.conf" collect --root "$TMP/root" --summary
 expect_rc 0 "exhibit-agent collect --summary"
 expect_in out "evidence for cli-host" "the summary names the host"
 expect_in out "no package database found" "the summary lists the errors"
 run "$AGENT" collect --section no-such-section
 expect_rc 2 "collect with an unknown section"
 expect_in err 'no section named "no-such-section"' "and names it"
-run "$AGENT" -f "$top_srcdir/conf/agent.conf" collect --root "$TMP/does-not-exist"
+run "$AGENT" -f "$top_builddir/conf/agent.conf" collect --root "$TMP/does-not-exist"
 expect_rc 1 "collect with a missing root"
 run "$AGENT" -f "$TMP/bad.conf" collect --root "$TMP/root"
 expect_rc 1 "collect refuses a broken configuration"

@@ -195,7 +195,7 @@ check_keys() {
 	    sec != "" && /^\.It Cm / { print sec, $3 }' "$S/man/$page.in")
 }
 
-check_keys exhibitd.conf.5 "$S/daemon/daemon-conf.c" "$S/conf/exhibitd.conf"
-check_keys agent.conf.5 "$S/agent/agent-conf.c" "$S/conf/agent.conf"
+check_keys exhibitd.conf.5 "$S/daemon/daemon-conf.c" "$B/conf/exhibitd.conf"
+check_keys agent.conf.5 "$S/agent/agent-conf.c" "$B/conf/agent.conf"
 
 finish

@@ -35,17 +35,17 @@ done
 # The state directories systemd makes writable are the ones the shipped
 # configurations name.
 [[ /var/lib/$(key "$UNITS/exhibitd.service" StateDirectory) == \
-    "$(key "$top_srcdir/conf/exhibitd.conf" state_dir)" ]] &&
+    "$(key "$top_builddir/conf/exhibitd.conf" state_dir)" ]] &&
     ok "exhibitd: StateDirectory= is exhibitd.conf's state_dir" ||
-    not_ok "exhibitd: StateDirectory= $(key "$UNITS/exhibitd.service" StateDirectory), state_dir $(key "$top_srcdir/conf/exhibitd.conf" state_dir)"
-adir=$(key "$top_srcdir/conf/agent.conf" state_dir)
+    not_ok "exhibitd: StateDirectory= $(key "$UNITS/exhibitd.service" StateDirectory), state_dir $(key "$top_builddir/conf/exhibitd.conf" state_dir)"
+adir=$(key "$top_builddir/conf/agent.conf" state_dir)
 [[ /var/lib/$(key "$UNITS/exhibit-agent.service" StateDirectory) == "$adir" ]] &&
     ok "exhibit-agent: StateDirectory= is agent.conf's state_dir" ||
     not_ok "exhibit-agent: StateDirectory= $(key "$UNITS/exhibit-agent.service" StateDirectory), state_dir $adir"
 [[ $(key "$UNITS/exhibit-agent.service" ConditionPathExists) == "$adir/agent.pem" ]] &&
     ok "exhibit-agent: started once enrolled ($adir/agent.pem)" ||
     not_ok "exhibit-agent: ConditionPathExists= $(key "$UNITS/exhibit-agent.service" ConditionPathExists)"
-ddir=$(key "$top_srcdir/conf/exhibitd.conf" state_dir)
+ddir=$(key "$top_builddir/conf/exhibitd.conf" state_dir)
 [[ $(key "$UNITS/exhibitd.service" ConditionPathExists) == "$ddir/ca.key" ]] &&
     ok "exhibitd: started once initialised ($ddir/ca.key)" ||
     not_ok "exhibitd: ConditionPathExists= $(key "$UNITS/exhibitd.service" ConditionPathExists)"
