@@ -241,6 +241,7 @@ reload(void)
 	}
 	daemon_conf_free(&dconf);
 	dconf = next;
+	raise_fd_limit(dconf.max_connections);
 	log_init(NULL, log_getverbose(), (enum log_dest)dconf.log_dest);
 	server_reload(server, &dconf);
 	log_info("configuration reloaded");

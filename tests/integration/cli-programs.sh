@@ -183,7 +183,9 @@ expect_rc 1 "exhibitd refuses a state directory without keys"
 expect_in err "exhibitctl init" "and says to run exhibitctl init"
 run "$CTL" -f "$TMP/run.conf" init
 expect_rc 0 "exhibitctl init for the daemon"
-"$DAEMON" -f "$TMP/run.conf" >"$TMP/daemon.log" 2>&1 &
+# A soft limit of open files that fits the default max_connections (1024)
+# and no more, for the reload below to raise.
+(ulimit -Sn 1100 && exec "$DAEMON" -f "$TMP/run.conf") >"$TMP/daemon.log" 2>&1 &
 dpid=$!
 PIDS+=("$dpid")
 if wait_for_line "$TMP/daemon.log" "started" 10; then ok "exhibitd starts"; else not_ok "exhibitd starts"; fi
@@ -198,11 +200,21 @@ runconf
 kill -HUP "$dpid"
 if wait_for_line "$TMP/daemon.log" "configuration reloaded" 10; then ok "a good reload is applied"; else not_ok "a good reload is applied"; fi
 # What only a restart applies is named in the log, not dropped silently.
-sed -i 's/^listen = .*/&\nworkers = 3/' "$TMP/run.conf"
+# A larger max_connections raises the limit of open files to fit.
+sed -i 's/^listen = .*/&\nworkers = 3\nmax_connections = 5000/' "$TMP/run.conf"
 kill -HUP "$dpid"
 if wait_for_line "$TMP/daemon.log" "[server] workers changed to 3: takes effect at the next start" 10; then
 	ok "a reload names a setting that needs a restart"
 else not_ok "a reload names a setting that needs a restart"; fi
+# (The log line above comes first in the reload; the limit follows.)
+for ((i = 0; i < 20; i++)); do
+	read -r soft hard < <(awk '/^Max open files/ { print $4, $5 }' "/proc/$dpid/limits")
+	[[ $soft == "$hard" || $soft == unlimited ]] || ((soft >= 5000)) && break
+	sleep 0.1
+done
+if [[ $soft == "$hard" || $soft == unlimited ]] || ((soft >= 5000)); then
+	ok "a reload to max_connections = 5000 raises the open-file limit ($soft)"
+else not_ok "open-file limit $soft (hard $hard) after max_connections = 5000"; fi
 kill -TERM "$dpid"
 wait "$dpid"
 drc=$?
