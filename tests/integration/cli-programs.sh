@@ -29,7 +29,9 @@ done
 for prog in "$AGENT" "$CTL"; do
 	name=$(basename "$prog")
 	run "$prog" --help
-	if grep -qE '.{80,}| $' "$TMP/out"; then
+	# A line holding only the configured default path is as long as the
+	# prefix makes it.
+	if grep -vE '^ +/[^ ]+$' "$TMP/out" | grep -qE '.{80,}| $'; then
 		not_ok "$name --help has lines over 79 columns or trailing blanks"
 		grep -nE '.{80,}| $' "$TMP/out" | head -5
 	else ok "$name --help fits 79 columns, no trailing blanks"; fi
