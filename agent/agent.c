@@ -422,7 +422,7 @@ main(int argc, char *argv[])
 				command_usage(&agent_cmds[i]);
 				return 0;
 			}
-			optind = 1;
+			optind = 0;
 			return agent_cmds[i].exec(argc, argv);
 		}
 	}

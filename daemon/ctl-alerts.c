@@ -75,7 +75,7 @@ ctl_alerts(struct ctl *ctl, int argc, char **argv)
 	size_t			 i, n;
 	int			 ch, undelivered = 0, json = 0;
 
-	optind = 1;
+	optind = 0;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'u':

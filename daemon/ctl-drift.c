@@ -131,7 +131,7 @@ drift_list(struct store *st, int argc, char **argv)
 
 	memset(&f, 0, sizeof(f));
 	f.state = "unresolved";
-	optind = 1;
+	optind = 0;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 's': f.state = optarg; break;
@@ -220,7 +220,7 @@ drift_ack(struct store *st, int argc, char **argv)
 	long long		 id;
 	int			 ch;
 
-	optind = 1;
+	optind = 0;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		if (ch != 'c') {
 			fputs(ctl_drift_usage, stderr);
@@ -288,29 +288,43 @@ ctl_audit(struct ctl *ctl, int argc, char **argv)
 	struct store		*st;
 	int64_t			*resolved;
 	size_t			 n, i;
+	static const struct option longopts[] = {
+		{ "name",	required_argument,	NULL, 'n' },
+		{ "json",	no_argument,		NULL, 'j' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char		*name = NULL;
 	char			 when[TIMEFMT_RFC3339_LEN];
-	int			 rc = 0;
+	int			 rc = 0, ch, start, json = 0;
 
-	if (argc < 2) {
+	if (argc < 2 || (strcmp(argv[1], "start") != 0 &&
+	    strcmp(argv[1], "list") != 0)) {
 		fputs(ctl_audit_usage, stderr);
 		return 2;
 	}
-	if (strcmp(argv[1], "start") == 0) {
-		if (argc != 4 || strcmp(argv[2], "--name") != 0 ||
-		    *argv[3] == '\0' || strlen(argv[3]) > 200) {
+	start = strcmp(argv[1], "start") == 0;
+	optind = 0;
+	while ((ch = getopt_long(argc - 1, argv + 1, "", longopts, NULL)) !=
+	    -1) {
+		if (ch == 'n' && start)
+			name = optarg;
+		else if (ch == 'j' && !start)
+			json = 1;
+		else {
 			fputs(ctl_audit_usage, stderr);
 			return 2;
 		}
-	} else if (strcmp(argv[1], "list") != 0 || argc > 3 ||
-	    (argc == 3 && strcmp(argv[2], "--json") != 0)) {
+	}
+	if (optind != argc - 1 || (start && (name == NULL || *name == '\0' ||
+	    strlen(name) > 200))) {
 		fputs(ctl_audit_usage, stderr);
 		return 2;
 	}
 	if ((st = ctl_open_store(ctl)) == NULL)
 		return 1;
-	if (strcmp(argv[1], "start") == 0) {
+	if (start) {
 		memset(&a, 0, sizeof(a));
-		snprintf(a.name, sizeof(a.name), "%s", argv[3]);
+		snprintf(a.name, sizeof(a.name), "%s", name);
 		ctl_actor(a.started_by, sizeof(a.started_by));
 		a.started_at = timefmt_now();
 		if (store_audit_start(st, &a, &resolved, &n) != STORE_OK)
@@ -336,7 +350,7 @@ ctl_audit(struct ctl *ctl, int argc, char **argv)
 	} else if (store_audit_list(st, &list, &n) != STORE_OK)
 		rc = 1;
 	else {
-		if (argc == 3) {
+		if (json) {
 			struct json_object *arr = json_object_new_array();
 
 			for (i = 0; i < n; i++)

@@ -161,7 +161,7 @@ ctl_evaluate(struct ctl *ctl, int argc, char **argv)
 	const char		*dir = NULL, *keyfile = NULL;
 	int			 ch, json = 0, all = 0, rc;
 
-	optind = 1;
+	optind = 0;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'r':

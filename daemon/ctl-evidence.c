@@ -43,7 +43,7 @@ evidence_list(struct store *st, int argc, char **argv)
 	size_t				 n, i, limit = 20;
 	int				 ch;
 
-	optind = 1;
+	optind = 0;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'a':
@@ -85,6 +85,10 @@ evidence_list(struct store *st, int argc, char **argv)
 static int
 evidence_show(struct store *st, int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{ "envelope",	no_argument,	NULL, 'e' },
+		{ NULL, 0, NULL, 0 }
+	};
 	struct store_evidence_row	 row;
 	struct store_agent		 agent;
 	struct json_object		*doc;
@@ -94,15 +98,18 @@ evidence_show(struct store *st, int argc, char **argv)
 	char				 recv[TIMEFMT_RFC3339_LEN];
 	size_t				 len, plen;
 	int64_t				 id;
-	int				 raw = 0, rc = 1;
+	int				 raw = 0, rc = 1, ch;
 
-	if (argc == 3 && strcmp(argv[1], "--envelope") == 0) {
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (ch != 'e') {
+			fputs(ctl_evidence_usage, stderr);
+			return 2;
+		}
 		raw = 1;
-		argv++;
-		argc--;
 	}
-	if (argc != 2 || (id = strtoll(argv[1], &end, 10)) <= 0 ||
-	    *end != '\0') {
+	if (optind != argc - 1 ||
+	    (id = strtoll(argv[optind], &end, 10)) <= 0 || *end != '\0') {
 		fputs(ctl_evidence_usage, stderr);
 		return 2;
 	}

@@ -94,7 +94,7 @@ ctl_export(struct ctl *ctl, int argc, char **argv)
 	int			 ch, rc = 2, from_set = 0, to_set = 0;
 
 	memset(&req, 0, sizeof(req));
-	optind = 1;
+	optind = 0;
 	while ((ch = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'a':

@@ -198,7 +198,7 @@ ctl_findings(struct ctl *ctl, int argc, char **argv)
 	const char		*cmd = argv[0];
 	int			 ch, json = 0, all = 0, rc;
 
-	optind = 1;
+	optind = 0;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'H':

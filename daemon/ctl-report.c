@@ -221,9 +221,7 @@ ctl_report(struct ctl *ctl, int argc, char **argv)
 	time_t		 at = 0;
 	int		 ch, rc, have_at = 0;
 
-	/* 0, not 1: glibc then starts afresh, and permutes options given
-	 * after the bundle ("report b.tar.gz --format md") to the front. */
-	optind = 0;
+	optind = 0;	/* see ctl.h */
 	while ((ch = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'F':

@@ -179,7 +179,7 @@ ctl_token(struct ctl *ctl, int argc, char **argv)
 	if ((st = ctl_open_store(ctl)) == NULL)
 		return 1;
 	if (strcmp(argv[1], "create") == 0) {
-		optind = 1;
+		optind = 0;
 		rc = token_create(st, argc - 1, argv + 1);
 	} else if (strcmp(argv[1], "list") == 0)
 		rc = token_list(st);

@@ -62,7 +62,7 @@ ctl_verify(struct ctl *ctl, int argc, char **argv)
 	int			 ch, rc;
 
 	(void)ctl;
-	optind = 1;
+	optind = 0;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'k':

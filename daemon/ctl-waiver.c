@@ -51,7 +51,7 @@ waiver_add(struct ctl *ctl, struct store *st, int argc, char **argv)
 	char			 err[256], when[TIMEFMT_RFC3339_LEN];
 	int			 ch;
 
-	optind = 1;
+	optind = 0;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'r': rule = optarg; break;
@@ -97,16 +97,26 @@ waiver_add(struct ctl *ctl, struct store *st, int argc, char **argv)
 static int
 waiver_list(struct store *st, int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{ "all",	no_argument,	NULL, 'a' },
+		{ NULL, 0, NULL, 0 }
+	};
 	struct store_waiver	*w;
 	size_t			 n, i, shown = 0;
 	time_t			 now = timefmt_now();
 	char			 exp[TIMEFMT_RFC3339_LEN];
 	const char		*state;
-	int			 all = 0;
+	int			 all = 0, ch;
 
-	if (argc == 2 && strcmp(argv[1], "--all") == 0)
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (ch != 'a') {
+			fputs(ctl_waiver_usage, stderr);
+			return 2;
+		}
 		all = 1;
-	else if (argc != 1) {
+	}
+	if (optind != argc) {
 		fputs(ctl_waiver_usage, stderr);
 		return 2;
 	}

@@ -1,7 +1,10 @@
 /*
  * exhibitctl's commands: one file per group (ctl-init.c, ctl-token.c,
  * ctl-agent.c), each a function taking the shared context and its own
- * arguments (argv[0] is the command name).
+ * arguments (argv[0] is the command name).  Each starts getopt_long()
+ * with optind = 0, not 1: glibc then starts afresh and permutes options
+ * given after operands ("verify b.tar.gz --ledger-key k") to the front;
+ * with 1 it would keep the "+" (stop at the first operand) of main's.
  */
 #ifndef EXHIBIT_CTL_H
 #define EXHIBIT_CTL_H

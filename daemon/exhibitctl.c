@@ -245,7 +245,7 @@ main(int argc, char *argv[])
 				fputs(ctl_cmds[i].usage, stdout);
 				return 0;
 			}
-			optind = 1;
+			optind = 0;
 			rc = ctl_cmds[i].exec(&ctl, argc, argv);
 			daemon_conf_free(&ctl.conf);
 			return rc;

@@ -185,6 +185,13 @@ sleep 1
 [[ $(sql "SELECT count(*) FROM audits WHERE scheduled = 1") == 1 ]] && ok "a restart does not start it again" || not_ok "scheduled audits after restart: $(sql "SELECT count(*) FROM audits WHERE scheduled = 1")"
 run ctl audit list
 expect_in out "Scheduled audit" "exhibitctl audit list"
+run ctl audit list --json
+expect_rc 0 "exhibitctl audit list --json"
+expect_in out '"name": "2026 Q4 internal audit"' "lists the audits as JSON"
+run ctl audit start
+expect_rc 2 "audit start without --name"
+run ctl audit list --name x
+expect_rc 2 "audit list does not take --name"
 printf '[audits]\nschedule = fortnightly\n' >"$TMP/bad.conf"
 sed '/^\[audits\]/,$d' "$DCONF" >>"$TMP/bad.conf.tmp"; cat "$TMP/bad.conf" >>"$TMP/bad.conf.tmp"
 run "$top_builddir/exhibitd" -n -f "$TMP/bad.conf.tmp"

@@ -288,6 +288,8 @@ expect_in out "signature: valid" "evidence show checks the signature again"
 expect_in out '"seq": 1' "and prints the document"
 run "$top_builddir/exhibitctl" -f "$DCONF" evidence show --envelope "$id1"
 [[ $out == "$(cat "$TMP/e1")" ]] && ok "evidence show --envelope prints the envelope as received" || not_ok "envelope differs"
+run "$top_builddir/exhibitctl" -f "$DCONF" evidence show "$id1" --envelope
+[[ $out == "$(cat "$TMP/e1")" ]] && ok "--envelope after the id too" || not_ok "evidence show ID --envelope: rc $rc"
 run "$top_builddir/exhibitctl" -f "$DCONF" evidence show 999999
 expect_rc 1 "evidence show of an unknown id"
 expect_in err "no such evidence" "says so"
