@@ -11,7 +11,9 @@
 
 #include <errno.h>
 #include <getopt.h>
+#ifndef HAVE_JEMALLOC
 #include <malloc.h>
+#endif
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -351,9 +353,11 @@ main(int argc, char *argv[])
 
 	signal(SIGPIPE, SIG_IGN);
 	raise_fd_limit(dconf.max_connections);
+#ifndef HAVE_JEMALLOC
 	/* Worker threads would each get a malloc arena of their own; two
 	 * keep the daemon's memory close to what it uses. */
 	mallopt(M_ARENA_MAX, 2);
+#endif
 	/* Worker threads hand finished jobs back through the loop. */
 	if (evthread_use_pthreads() == -1)
 		fatalx("evthread_use_pthreads failed");

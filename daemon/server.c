@@ -28,7 +28,11 @@
 #include <netinet/tcp.h>
 
 #include <errno.h>
-#ifdef __GLIBC__
+#if defined(HAVE_JEMALLOC)
+#include <jemalloc/jemalloc.h>
+#define SERVER_STR_(x)	#x
+#define SERVER_STR(x)	SERVER_STR_(x)
+#elif defined(__GLIBC__)
 #include <malloc.h>
 #endif
 #include <stdio.h>
@@ -508,15 +512,16 @@ static void	server_commit(evutil_socket_t, short, void *);
 static void
 server_idle(struct server *srv)
 {
-#ifdef __GLIBC__
 	double	now = metrics_now();
 
 	if (now - srv->trimmed_at < SERVER_TRIM_EVERY)
 		return;
 	srv->trimmed_at = now;
+#if defined(HAVE_JEMALLOC)
+	(void)mallctl("arena." SERVER_STR(MALLCTL_ARENAS_ALL) ".purge", NULL,
+	    NULL, NULL, 0);
+#elif defined(__GLIBC__)
 	malloc_trim(0);
-#else
-	(void)srv;
 #endif
 }
 

@@ -27,6 +27,7 @@ struct sqlite_store {
 	sqlite3		*db;
 	char		*path;
 	int		 batch;		/* a group commit is open */
+	int		 spoiled;	/* it may hold half an operation */
 	sqlite3_stmt	*stmt[NSTMTS];
 
 	/* sqlite_store_defer_sync(): the syncing thread's own. */

@@ -785,6 +785,14 @@ sqlite_store_batch_commit(struct sqlite_store *st)
 	if (!st->batch)
 		return STORE_OK;
 	st->batch = 0;
+	if (st->spoiled) {
+		log_warnx("store: a failed write spoiled the batch; rolling "
+		    "it back");
+		st->spoiled = 0;
+		(void)sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		store_ledger_rolledback(st);
+		return STORE_ERROR;
+	}
 	store_ledger_precommit(st, &size);
 	/* synchronous=FULL: the WAL is fsync'd before COMMIT returns. */
 	if (store_run(st, S_COMMIT) == 0) {
@@ -802,6 +810,7 @@ sqlite_store_batch_rollback(struct sqlite_store *st)
 	if (!st->batch)
 		return;
 	st->batch = 0;
+	st->spoiled = 0;
 	if (sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL) != SQLITE_OK)
 		log_warnx("store: rollback: %s", sqlite3_errmsg(st->db));
 	store_ledger_rolledback(st);
@@ -943,10 +952,26 @@ store_evidence_add_locked(struct sqlite_store *st, const struct store_evidence *
 	return store_stmt_done(st, s) == 0 ? STORE_OK : STORE_ERROR;
 }
 
+/*
+ * Inside a batch, without a savepoint: a savepoint keeps a copy of every
+ * page the operation changes, and for the dozen pages an envelope touches
+ * that cost more than the inserts themselves.  The first statement either
+ * inserts or changes nothing (a replay: STORE_EXISTS); any other failure
+ * spoils the batch, which its commit then rolls back whole.  Its requests
+ * are refused with 503 and their agents send them again.
+ */
 enum store_status
 sqlite_store_evidence_add(struct sqlite_store *st, const struct store_evidence *ev,
     struct store_receipt *out)
 {
+	enum store_status	res;
+
+	if (st->batch) {
+		res = store_evidence_add_locked(st, ev, out);
+		if (res != STORE_OK && res != STORE_EXISTS)
+			st->spoiled = 1;
+		return res;
+	}
 	if (store_atomic_begin(st) == -1)
 		return STORE_ERROR;
 	return store_atomic_end(st, store_evidence_add_locked(st, ev, out));

@@ -125,7 +125,10 @@ void		  store_agent_list_free(struct store_agent *, size_t count);
  * it and commits once, so one fsync acknowledges them all; replies go out
  * only after store_batch_commit() returned STORE_OK.  Each store function
  * stays atomic inside a batch (a savepoint): one that fails leaves the
- * batch as it was.  Outside a batch every function commits on its own.
+ * batch as it was.  One exception, for speed: a store_evidence_add() that
+ * fails other than with STORE_EXISTS may spoil the batch, whose commit
+ * then rolls it all back and returns STORE_ERROR.  Outside a batch every
+ * function commits on its own.
  */
 enum store_status store_batch_begin(struct store *);
 enum store_status store_batch_commit(struct store *);

@@ -11,6 +11,8 @@ pkgs=(
 	libsqlite3-dev libpq-dev libcmocka-dev
 	# libarchive writes and reads the auditors' export bundles (tar.gz)
 	libarchive-dev
+	# jemalloc: exhibitd's allocator (configure --with-jemalloc)
+	libjemalloc-dev
 	# clang for the second compiler, libFuzzer and its sanitizer runtimes
 	clang libclang-rt-14-dev
 	# command-line tools the tests drive: openssl (cross-checks), sqlite3

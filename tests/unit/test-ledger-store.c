@@ -78,9 +78,11 @@ teardown(void **state)
 	return tmpdir_remove(dir);
 }
 
-/* Store envelope number seq; its leaf hash is remembered. */
+/* Store envelope number seq; its leaf hash is remembered.  A broken one
+ * carries a digest the ledger cannot take, which fails the add after its
+ * evidence row is written. */
 static enum store_status
-add(struct fixture *f, int64_t seq, struct store_receipt *r)
+add_as(struct fixture *f, int64_t seq, int broken, struct store_receipt *r)
 {
 	struct store_evidence	 ev;
 	unsigned char		 md[DIGEST_SHA256_LEN];
@@ -90,6 +92,8 @@ add(struct fixture *f, int64_t seq, struct store_receipt *r)
 	snprintf(body, sizeof(body), "{\"envelope\":%lld}", (long long)seq);
 	memcpy(digest, "sha256:", 7);
 	digest_sha256_hex(body, strlen(body), digest + 7);
+	if (broken)
+		memcpy(digest + 7, "not hex", 8);
 	memset(&ev, 0, sizeof(ev));
 	ev.agent_id = "ag_test";
 	ev.seq = seq;
@@ -106,6 +110,12 @@ add(struct fixture *f, int64_t seq, struct store_receipt *r)
 		merkle_leaf_hash(md, sizeof(md), AT(f->leaves, r->leaf_index));
 	}
 	return res;
+}
+
+static enum store_status
+add(struct fixture *f, int64_t seq, struct store_receipt *r)
+{
+	return add_as(f, seq, 0, r);
 }
 
 static void
@@ -247,6 +257,39 @@ test_rollback(void **state)
 	assert_int_equal(size, 6);
 	assert_int_equal(store_ledger_root(f->st, 5, root2), STORE_OK);
 	assert_memory_equal(root1, root2, MERKLE_HASH_LEN);
+}
+
+/* An add that fails halfway leaves no half of itself.  SQLite adds
+ * without a savepoint, so the failure spoils the batch and its commit
+ * undoes it all; PostgreSQL undoes the one add. */
+static void
+test_failed_add(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_receipt	 r, found;
+	uint64_t		 size;
+	int			 pg = test_store_pg();
+
+	fill(f, 3);
+	assert_int_equal(store_batch_begin(f->st), STORE_OK);
+	assert_int_equal(add(f, 4, &r), STORE_OK);
+	assert_int_equal(add_as(f, 5, 1, &r), STORE_ERROR);
+	assert_int_equal(store_batch_commit(f->st),
+	    pg ? STORE_OK : STORE_ERROR);
+	assert_int_equal(store_evidence_find(f->st, "ag_test", 5, &found),
+	    STORE_NOT_FOUND);
+	assert_int_equal(store_evidence_find(f->st, "ag_test", 4, &found),
+	    pg ? STORE_OK : STORE_NOT_FOUND);
+	assert_int_equal(store_ledger_size(f->st, &size), STORE_OK);
+	assert_int_equal(size, pg ? 4 : 3);
+
+	/* The next batch starts clean. */
+	assert_int_equal(store_batch_begin(f->st), STORE_OK);
+	assert_int_equal(add(f, 5, &r), STORE_OK);
+	assert_int_equal(r.leaf_index, pg ? 4 : 3);
+	assert_int_equal(store_batch_commit(f->st), STORE_OK);
+	assert_int_equal(store_evidence_find(f->st, "ag_test", 5, &found),
+	    STORE_OK);
 }
 
 /* With deferred sync a commit counts for checkpoints only once
@@ -415,6 +458,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_proofs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rollback, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_failed_add, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_durable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade, setup, teardown),
