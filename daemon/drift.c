@@ -117,16 +117,13 @@ drift_resolve(struct drift *dr, const char *agent, const char *kind,
 static struct json_object *
 drift_unresolved(struct drift *dr, const char *agent)
 {
-	struct store_drift_filter	 f;
 	struct store_drift		*d;
 	struct json_object		*set;
 	size_t				 n, i;
 	char				*k;
 
-	memset(&f, 0, sizeof(f));
-	f.state = "unresolved";
-	f.agent = agent;
-	if (store_drift_list(dr->store, &f, &d, &n) != STORE_OK)
+	if (store_drift_unresolved(dr->store, agent, NULL, &d, &n) !=
+	    STORE_OK)
 		return NULL;
 	set = json_object_new_object();
 	for (i = 0; i < n; i++) {
@@ -350,7 +347,6 @@ static int
 section_reported(struct drift *dr, const char *agent, const char *name,
     const char *digest)
 {
-	struct store_drift_filter	 f;
 	struct store_drift		*d;
 	struct json_object		*detail;
 	const char			*s;
@@ -358,11 +354,8 @@ section_reported(struct drift *dr, const char *agent, const char *name,
 	size_t				 n, i;
 	int				 same = 0;
 
-	memset(&f, 0, sizeof(f));
-	f.state = "unresolved";
-	f.agent = agent;
-	f.kind = "evidence_changed";
-	if (store_drift_list(dr->store, &f, &d, &n) != STORE_OK)
+	if (store_drift_unresolved(dr->store, agent, "evidence_changed", &d,
+	    &n) != STORE_OK)
 		return 0;
 	for (i = 0; i < n; i++) {
 		if (strcmp(d[i].subject, name) != 0)
@@ -467,14 +460,11 @@ drift_judged(struct drift *dr, int64_t evidence_id, const char *agent_id,
 		return;
 	if (strcmp(b.results, results_digest) == 0) {
 		/* Identical results: no rule differs from the baseline. */
-		struct store_drift_filter	 f;
 		struct store_drift		*d;
 		size_t				 n, i;
 
-		memset(&f, 0, sizeof(f));
-		f.state = "unresolved";
-		f.agent = agent_id;
-		if (store_drift_list(dr->store, &f, &d, &n) == STORE_OK) {
+		if (store_drift_unresolved(dr->store, agent_id, NULL, &d,
+		    &n) == STORE_OK) {
 			for (i = 0; i < n; i++)
 				if (strcmp(d[i].kind, "rule_regressed") == 0 ||
 				    strcmp(d[i].kind, "rule_recovered") == 0)

@@ -120,6 +120,9 @@ enum store_status	sqlite_store_drift_ack(struct sqlite_store *,
 enum store_status	sqlite_store_drift_list(struct sqlite_store *,
 		    const struct store_drift_filter *,
 		    struct store_drift **out, size_t *n);
+enum store_status	sqlite_store_drift_unresolved(struct sqlite_store *,
+		    const char *agent_id, const char *kind,
+		    struct store_drift **out, size_t *n);
 enum store_status	sqlite_store_drift_get(struct sqlite_store *,
 		    int64_t id, struct store_drift *);
 enum store_status	sqlite_store_meta_get(struct sqlite_store *,
@@ -293,6 +296,9 @@ enum store_status	pg_store_drift_ack(struct pg_store *, int64_t id,
 		    time_t now, const char *by, const char *comment);
 enum store_status	pg_store_drift_list(struct pg_store *,
 		    const struct store_drift_filter *,
+		    struct store_drift **out, size_t *n);
+enum store_status	pg_store_drift_unresolved(struct pg_store *,
+		    const char *agent_id, const char *kind,
 		    struct store_drift **out, size_t *n);
 enum store_status	pg_store_drift_get(struct pg_store *, int64_t id,
 		    struct store_drift *);

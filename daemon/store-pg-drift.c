@@ -493,14 +493,28 @@ pg_store_drift_get(struct pg_store *st, int64_t id, struct store_drift *d)
 	return res;
 }
 
+/* Every row of r, which this clears. */
+static void
+pg_drift_rows(PGresult *r, struct store_drift **out, size_t *nout)
+{
+	struct store_drift	*d;
+	int			 i, n;
+
+	n = PQntuples(r);
+	d = n > 0 ? xcalloc((size_t)n, sizeof(*d)) : NULL;
+	for (i = 0; i < n; i++)
+		pg_drift_row(r, i, &d[i]);
+	PQclear(r);
+	*out = d;
+	*nout = (size_t)n;
+}
+
 enum store_status
 pg_store_drift_list(struct pg_store *st, const struct store_drift_filter *f,
     struct store_drift **out, size_t *nout)
 {
-	struct store_drift	*d;
 	struct pg_params	 p;
 	PGresult		*r;
-	int			 i, n;
 
 	*out = NULL;
 	*nout = 0;
@@ -520,13 +534,29 @@ pg_store_drift_list(struct pg_store *st, const struct store_drift_filter *f,
 	    "d.updated_at >= $4 AND d.id > $5 ORDER BY d.id LIMIT $6::bigint",
 	    &p, &r) != 0)
 		return STORE_ERROR;
-	n = PQntuples(r);
-	d = n > 0 ? xcalloc((size_t)n, sizeof(*d)) : NULL;
-	for (i = 0; i < n; i++)
-		pg_drift_row(r, i, &d[i]);
-	PQclear(r);
-	*out = d;
-	*nout = (size_t)n;
+	pg_drift_rows(r, out, nout);
+	return STORE_OK;
+}
+
+enum store_status
+pg_store_drift_unresolved(struct pg_store *st, const char *agent_id,
+    const char *kind, struct store_drift **out, size_t *nout)
+{
+	struct pg_params	 p;
+	PGresult		*r;
+
+	*out = NULL;
+	*nout = 0;
+	pg_p_init(&p);
+	pg_p_text(&p, agent_id);
+	pg_p_text(&p, kind);
+	/* The terms of the partial index drift_unresolved, as written. */
+	if (pg_run(st, "drift_unresolved", "SELECT " DRIFT_COLUMNS " FROM "
+	    "drift d LEFT JOIN agents a ON a.id = d.agent_id WHERE "
+	    "d.agent_id = $1 AND d.state != 'resolved' AND ($2::text IS NULL "
+	    "OR d.kind = $2) ORDER BY d.id", &p, &r) != 0)
+		return STORE_ERROR;
+	pg_drift_rows(r, out, nout);
 	return STORE_OK;
 }
 

@@ -531,14 +531,34 @@ sqlite_store_drift_get(struct sqlite_store *st, int64_t id, struct store_drift *
 	    "drift_get");
 }
 
+/* Every row of drift statement s, which this finalizes. */
+static enum store_status
+store_drift_rows(struct sqlite_store *st, sqlite3_stmt *s,
+    struct store_drift **out, size_t *nout, const char *what)
+{
+	struct store_drift	*d = NULL;
+	size_t			 n = 0;
+	int			 rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		d = xreallocarray(d, n + 1, sizeof(*d));
+		store_drift_row(s, &d[n++]);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		store_drift_list_free(d, n);
+		return store_fail(st, what);
+	}
+	*out = d;
+	*nout = n;
+	return STORE_OK;
+}
+
 enum store_status
 sqlite_store_drift_list(struct sqlite_store *st, const struct store_drift_filter *f,
     struct store_drift **out, size_t *nout)
 {
-	struct store_drift	*d = NULL;
 	sqlite3_stmt		*s;
-	size_t			 n = 0;
-	int			 rc;
 
 	*out = NULL;
 	*nout = 0;
@@ -560,18 +580,27 @@ sqlite_store_drift_list(struct sqlite_store *st, const struct store_drift_filter
 	sqlite3_bind_int64(s, 4, (sqlite3_int64)f->since);
 	sqlite3_bind_int64(s, 5, f->after_id);
 	sqlite3_bind_int64(s, 6, f->limit > 0 ? (sqlite3_int64)f->limit : -1);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		d = xreallocarray(d, n + 1, sizeof(*d));
-		store_drift_row(s, &d[n++]);
-	}
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE) {
-		store_drift_list_free(d, n);
-		return store_fail(st, "drift_list");
-	}
-	*out = d;
-	*nout = n;
-	return STORE_OK;
+	return store_drift_rows(st, s, out, nout, "drift_list");
+}
+
+enum store_status
+sqlite_store_drift_unresolved(struct sqlite_store *st, const char *agent_id,
+    const char *kind, struct store_drift **out, size_t *nout)
+{
+	sqlite3_stmt	*s;
+
+	*out = NULL;
+	*nout = 0;
+	/* The terms of the partial index drift_unresolved, as written. */
+	if (sqlite3_prepare_v2(st->db, "SELECT " DRIFT_COLUMNS " FROM drift d "
+	    "LEFT JOIN agents a ON a.id = d.agent_id WHERE d.agent_id = ?1 "
+	    "AND d.state != 'resolved' AND (?2 IS NULL OR d.kind = ?2) "
+	    "ORDER BY d.id", -1, &s, NULL) != SQLITE_OK)
+		return store_fail(st, "drift_unresolved");
+	sqlite3_bind_text(s, 1, agent_id, -1, SQLITE_STATIC);
+	if (kind != NULL)
+		sqlite3_bind_text(s, 2, kind, -1, SQLITE_STATIC);
+	return store_drift_rows(st, s, out, nout, "drift_unresolved");
 }
 
 /* --- meta and security events ---------------------------------------------- */

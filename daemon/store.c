@@ -403,6 +403,13 @@ store_drift_list(struct store *st, const struct store_drift_filter *a1,
 }
 
 enum store_status
+store_drift_unresolved(struct store *st, const char *agent_id, const char *kind,
+    struct store_drift **out, size_t *n)
+{
+	DISPATCH(st, drift_unresolved, agent_id, kind, out, n);
+}
+
+enum store_status
 store_drift_get(struct store *st, int64_t id, struct store_drift *a2)
 {
 	DISPATCH(st, drift_get, id, a2);

@@ -467,6 +467,12 @@ struct store_drift_filter {
 enum store_status store_drift_list(struct store *,
 		    const struct store_drift_filter *, struct store_drift **out,
 		    size_t *n);
+/* One agent's unresolved items (of one kind, or of any when kind is
+ * NULL), oldest first: what the drift engine reads for every document it
+ * compares, through the index of unresolved items, where the general
+ * list above reads every item ever opened. */
+enum store_status store_drift_unresolved(struct store *, const char *agent_id,
+		    const char *kind, struct store_drift **out, size_t *n);
 enum store_status store_drift_get(struct store *, int64_t id,
 		    struct store_drift *);
 void		  store_drift_clear(struct store_drift *);

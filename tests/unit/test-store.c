@@ -194,6 +194,68 @@ test_agents(void **state)
 	free(a.pubkey_pem);
 }
 
+/* An agent's unresolved drift: its own items, not those of a host whose
+ * name is its id (the general list takes either), of the kind asked,
+ * oldest first; resolved ones left out. */
+static void
+test_drift_unresolved(void **state)
+{
+	static const char *const items[][3] = {
+		{ "ag_a", "evidence_changed", "sshd" },
+		{ "ag_a", "rule_regressed", "LNX-SSH-002" },
+		{ "ag_b", "evidence_changed", "sshd" },
+		{ "ag_a", "evidence_changed", "packages" },
+		{ "ag_h", "evidence_changed", "sshd" },	/* its host: ag_a */
+	};
+	struct store		*st = *state;
+	struct store_agent	 a;
+	struct store_drift	 d, *v;
+	size_t			 n, i;
+	int64_t			 id;
+	char			 detail[] = "{}";
+
+	memset(&a, 0, sizeof(a));
+	snprintf(a.id, sizeof(a.id), "ag_h");
+	memset(a.keyid, 'b', 64);
+	a.pubkey_pem = detail;
+	snprintf(a.hostname, sizeof(a.hostname), "ag_a");
+	assert_int_equal(store_agent_add(st, &a), STORE_OK);
+	for (i = 0; i < sizeof(items) / sizeof(items[0]); i++) {
+		memset(&d, 0, sizeof(d));
+		snprintf(d.agent_id, sizeof(d.agent_id), "%s", items[i][0]);
+		snprintf(d.kind, sizeof(d.kind), "%s", items[i][1]);
+		snprintf(d.subject, sizeof(d.subject), "%s", items[i][2]);
+		d.opened_at = 100 + (time_t)i;
+		d.detail = detail;
+		assert_int_equal(store_drift_open(st, &d), STORE_OK);
+	}
+	assert_int_equal(store_drift_resolve(st, "ag_a", "evidence_changed",
+	    "packages", 200, "back", &id), STORE_OK);
+
+	assert_int_equal(store_drift_unresolved(st, "ag_a", NULL, &v, &n),
+	    STORE_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(v[0].subject, "sshd");
+	assert_string_equal(v[1].subject, "LNX-SSH-002");
+	assert_string_equal(v[1].kind, "rule_regressed");
+	store_drift_list_free(v, n);
+	assert_int_equal(store_drift_unresolved(st, "ag_a", "evidence_changed",
+	    &v, &n), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0].agent_id, "ag_a");
+	assert_string_equal(v[0].subject, "sshd");
+	store_drift_list_free(v, n);
+	assert_int_equal(store_drift_unresolved(st, "ag_h", NULL, &v, &n),
+	    STORE_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0].hostname, "ag_a");
+	store_drift_list_free(v, n);
+	assert_int_equal(store_drift_unresolved(st, "ag_none", NULL, &v, &n),
+	    STORE_OK);
+	assert_int_equal(n, 0);
+	assert_null(v);
+}
+
 static void
 test_persistence_and_versions(void **state)
 {
@@ -308,6 +370,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_scheduled_audit_once, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_deferred_sync, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_drift_unresolved, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_persistence_and_versions,
 		    setup, teardown),
