@@ -194,9 +194,9 @@ sqlite_store_baseline_get(struct sqlite_store *st, const char *agent_id,
 	int		 rc;
 
 	memset(b, 0, sizeof(*b));
-	if (sqlite3_prepare_v2(st->db, "SELECT audit_id, evidence_id, ruleset, "
+	if ((s = store_prepared(st, "SELECT audit_id, evidence_id, ruleset, "
 	    "results FROM baselines WHERE agent_id = ? ORDER BY audit_id DESC "
-	    "LIMIT 1", -1, &s, NULL) != SQLITE_OK)
+	    "LIMIT 1")) == NULL)
 		return store_fail(st, "baseline_get");
 	sqlite3_bind_text(s, 1, agent_id, -1, SQLITE_STATIC);
 	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -207,7 +207,7 @@ sqlite_store_baseline_get(struct sqlite_store *st, const char *agent_id,
 		store_copy(b->results, sizeof(b->results),
 		    sqlite3_column_text(s, 3));
 	}
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	if (rc == SQLITE_ROW)
 		return STORE_OK;
 	return rc == SQLITE_DONE ? STORE_NOT_FOUND :
@@ -254,9 +254,8 @@ sqlite_store_evidence_sections(struct sqlite_store *st, int64_t id,
 
 	*out = NULL;
 	*nout = 0;
-	if (sqlite3_prepare_v2(st->db, "SELECT name, digest FROM "
-	    "evidence_sections WHERE evidence_id = ? ORDER BY name", -1, &s,
-	    NULL) != SQLITE_OK)
+	if ((s = store_prepared(st, "SELECT name, digest FROM "
+	    "evidence_sections WHERE evidence_id = ? ORDER BY name")) == NULL)
 		return store_fail(st, "evidence_sections");
 	sqlite3_bind_int64(s, 1, id);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -267,7 +266,7 @@ sqlite_store_evidence_sections(struct sqlite_store *st, int64_t id,
 		    sqlite3_column_text(s, 1));
 		n++;
 	}
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	if (rc != SQLITE_DONE) {
 		free(r);
 		return store_fail(st, "evidence_sections");
@@ -286,16 +285,15 @@ sqlite_store_agent_latest(struct sqlite_store *st, const char *agent_id, int64_t
 
 	*id = 0;
 	*received_at = 0;
-	if (sqlite3_prepare_v2(st->db, "SELECT id, received_at FROM evidence "
-	    "WHERE agent_id = ? ORDER BY id DESC LIMIT 1", -1, &s, NULL) !=
-	    SQLITE_OK)
+	if ((s = store_prepared(st, "SELECT id, received_at FROM evidence "
+	    "WHERE agent_id = ? ORDER BY id DESC LIMIT 1")) == NULL)
 		return store_fail(st, "agent_latest");
 	sqlite3_bind_text(s, 1, agent_id, -1, SQLITE_STATIC);
 	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		*id = sqlite3_column_int64(s, 0);
 		*received_at = (time_t)sqlite3_column_int64(s, 1);
 	}
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK :
 	    store_fail(st, "agent_latest");
 }
@@ -388,10 +386,10 @@ store_drift_open_locked(struct sqlite_store *st, struct store_drift *d)
 	sqlite3_stmt	*s;
 	int		 rc;
 
-	if (sqlite3_prepare_v2(st->db, "UPDATE drift SET evidence_id = ?, "
+	if ((s = store_prepared(st, "UPDATE drift SET evidence_id = ?, "
 	    "detail = ?, updated_at = ? WHERE agent_id = ? AND kind = ? AND "
 	    "subject = ? AND state != 'resolved' RETURNING id, opened_at, "
-	    "state", -1, &s, NULL) != SQLITE_OK)
+	    "state")) == NULL)
 		return store_fail(st, "drift_open");
 	sqlite3_bind_int64(s, 1, d->evidence_id);
 	sqlite3_bind_text(s, 2, d->detail, -1, SQLITE_STATIC);
@@ -405,18 +403,17 @@ store_drift_open_locked(struct sqlite_store *st, struct store_drift *d)
 		store_copy(d->state, sizeof(d->state),
 		    sqlite3_column_text(s, 2));
 		rc = sqlite3_step(s);
-		sqlite3_finalize(s);
+		sqlite3_reset(s);
 		return rc == SQLITE_DONE ? STORE_EXISTS :
 		    store_fail(st, "drift_open");
 	}
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	if (rc != SQLITE_DONE)
 		return store_fail(st, "drift_open");
 
-	if (sqlite3_prepare_v2(st->db, "INSERT INTO drift (agent_id, kind, "
+	if ((s = store_prepared(st, "INSERT INTO drift (agent_id, kind, "
 	    "subject, state, opened_at, updated_at, audit_id, evidence_id, "
-	    "detail) VALUES (?, ?, ?, 'open', ?, ?, ?, ?, ?)", -1, &s, NULL) !=
-	    SQLITE_OK)
+	    "detail) VALUES (?, ?, ?, 'open', ?, ?, ?, ?, ?)")) == NULL)
 		return store_fail(st, "drift_open");
 	sqlite3_bind_text(s, 1, d->agent_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, d->kind, -1, SQLITE_STATIC);
@@ -427,7 +424,7 @@ store_drift_open_locked(struct sqlite_store *st, struct store_drift *d)
 	sqlite3_bind_int64(s, 7, d->evidence_id);
 	sqlite3_bind_text(s, 8, d->detail, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	if (rc != SQLITE_DONE)
 		return store_fail(st, "drift_open");
 	d->id = sqlite3_last_insert_rowid(st->db);
@@ -459,10 +456,10 @@ sqlite_store_drift_resolve(struct sqlite_store *st, const char *agent_id, const 
 	int		 rc;
 
 	*id = 0;
-	if (sqlite3_prepare_v2(st->db, "UPDATE drift SET state = 'resolved', "
+	if ((s = store_prepared(st, "UPDATE drift SET state = 'resolved', "
 	    "resolved_at = ?1, updated_at = ?1, resolution = ?2 WHERE "
 	    "agent_id = ?3 AND kind = ?4 AND subject = ?5 AND state != "
-	    "'resolved' RETURNING id", -1, &s, NULL) != SQLITE_OK)
+	    "'resolved' RETURNING id")) == NULL)
 		return store_fail(st, "drift_resolve");
 	sqlite3_bind_int64(s, 1, (sqlite3_int64)now);
 	sqlite3_bind_text(s, 2, resolution, -1, SQLITE_STATIC);
@@ -473,7 +470,7 @@ sqlite_store_drift_resolve(struct sqlite_store *st, const char *agent_id, const 
 		*id = sqlite3_column_int64(s, 0);
 		rc = sqlite3_step(s);
 	}
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	if (rc != SQLITE_DONE)
 		return store_fail(st, "drift_resolve");
 	return *id != 0 ? STORE_OK : STORE_NOT_FOUND;
@@ -531,7 +528,7 @@ sqlite_store_drift_get(struct sqlite_store *st, int64_t id, struct store_drift *
 	    "drift_get");
 }
 
-/* Every row of drift statement s, which this finalizes. */
+/* Every row of drift statement s (a store_prepared() one). */
 static enum store_status
 store_drift_rows(struct sqlite_store *st, sqlite3_stmt *s,
     struct store_drift **out, size_t *nout, const char *what)
@@ -544,7 +541,7 @@ store_drift_rows(struct sqlite_store *st, sqlite3_stmt *s,
 		d = xreallocarray(d, n + 1, sizeof(*d));
 		store_drift_row(s, &d[n++]);
 	}
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	if (rc != SQLITE_DONE) {
 		store_drift_list_free(d, n);
 		return store_fail(st, what);
@@ -562,14 +559,14 @@ sqlite_store_drift_list(struct sqlite_store *st, const struct store_drift_filter
 
 	*out = NULL;
 	*nout = 0;
-	if (sqlite3_prepare_v2(st->db, "SELECT " DRIFT_COLUMNS " FROM drift d "
+	if ((s = store_prepared(st, "SELECT " DRIFT_COLUMNS " FROM drift d "
 	    "LEFT JOIN agents a ON a.id = d.agent_id WHERE "
 	    "(?1 IS NULL OR d.state = ?1 OR (?1 = 'unresolved' AND "
 	    "d.state != 'resolved')) AND "
 	    "(?2 IS NULL OR d.agent_id = ?2 OR a.hostname = ?2) AND "
 	    "(?3 IS NULL OR d.kind = ?3) AND "
-	    "d.updated_at >= ?4 AND d.id > ?5 ORDER BY d.id LIMIT ?6", -1,
-	    &s, NULL) != SQLITE_OK)
+	    "d.updated_at >= ?4 AND d.id > ?5 ORDER BY d.id LIMIT ?6")) ==
+	    NULL)
 		return store_fail(st, "drift_list");
 	if (f->state != NULL)
 		sqlite3_bind_text(s, 1, f->state, -1, SQLITE_STATIC);
@@ -592,10 +589,10 @@ sqlite_store_drift_unresolved(struct sqlite_store *st, const char *agent_id,
 	*out = NULL;
 	*nout = 0;
 	/* The terms of the partial index drift_unresolved, as written. */
-	if (sqlite3_prepare_v2(st->db, "SELECT " DRIFT_COLUMNS " FROM drift d "
+	if ((s = store_prepared(st, "SELECT " DRIFT_COLUMNS " FROM drift d "
 	    "LEFT JOIN agents a ON a.id = d.agent_id WHERE d.agent_id = ?1 "
 	    "AND d.state != 'resolved' AND (?2 IS NULL OR d.kind = ?2) "
-	    "ORDER BY d.id", -1, &s, NULL) != SQLITE_OK)
+	    "ORDER BY d.id")) == NULL)
 		return store_fail(st, "drift_unresolved");
 	sqlite3_bind_text(s, 1, agent_id, -1, SQLITE_STATIC);
 	if (kind != NULL)

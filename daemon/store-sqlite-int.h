@@ -23,12 +23,20 @@ enum store_stmt {
 	NSTMTS
 };
 
+#define STORE_PREPARED_MAX	16
+
 struct sqlite_store {
 	sqlite3		*db;
 	char		*path;
 	int		 batch;		/* a group commit is open */
 	int		 spoiled;	/* it may hold half an operation */
 	sqlite3_stmt	*stmt[NSTMTS];
+	/* store_prepared()'s, by the address of their SQL text. */
+	struct {
+		const char	*sql;
+		sqlite3_stmt	*s;
+	}		 prepared[STORE_PREPARED_MAX];
+	size_t		 nprepared;
 
 	/* sqlite_store_defer_sync(): the syncing thread's own. */
 	int		 walfd;
@@ -47,6 +55,10 @@ struct sqlite_store {
 
 /* A cached statement, reset and unbound. */
 sqlite3_stmt	*store_stmt(struct sqlite_store *, enum store_stmt);
+/* The same for a statement kept beside its function: sql must be a
+ * string literal (its address is the key), and the caller resets it
+ * instead of finalizing.  For what runs on every document. */
+sqlite3_stmt	*store_prepared(struct sqlite_store *, const char *sql);
 /* Step a statement that returns no rows: 0, 1 for a constraint (logged),
  * -1 for another failure (logged). */
 int		 store_stmt_done(struct sqlite_store *, sqlite3_stmt *);

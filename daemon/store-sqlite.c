@@ -408,6 +408,8 @@ sqlite_store_close(struct sqlite_store *st)
 		sqlite_store_batch_rollback(st);
 	for (i = 0; i < NSTMTS; i++)
 		sqlite3_finalize(st->stmt[i]);
+	for (i = 0; i < st->nprepared; i++)
+		sqlite3_finalize(st->prepared[i].s);
 	if (st->ckpt != NULL)
 		sqlite3_close(st->ckpt);
 	if (st->walfd != -1)
@@ -855,6 +857,30 @@ store_stmt(struct sqlite_store *st, enum store_stmt which)
 	return st->stmt[which];
 }
 
+sqlite3_stmt *
+store_prepared(struct sqlite_store *st, const char *sql)
+{
+	sqlite3_stmt	*s;
+	size_t		 i;
+
+	for (i = 0; i < st->nprepared; i++)
+		if (st->prepared[i].sql == sql) {
+			s = st->prepared[i].s;
+			sqlite3_reset(s);
+			sqlite3_clear_bindings(s);
+			return s;
+		}
+	if (st->nprepared == STORE_PREPARED_MAX)
+		fatalx("store: more than %d statements to keep prepared",
+		    STORE_PREPARED_MAX);
+	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s,
+	    NULL) != SQLITE_OK)
+		return NULL;
+	st->prepared[st->nprepared].sql = sql;
+	st->prepared[st->nprepared++].s = s;
+	return s;
+}
+
 /* Step a cached statement that returns no rows. */
 int
 store_stmt_done(struct sqlite_store *st, sqlite3_stmt *s)
@@ -1006,7 +1032,7 @@ store_blob_get(struct sqlite_store *st, const char *sql, const char *digest,
 	sqlite3_stmt	*s;
 	int		 rc;
 
-	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+	if ((s = store_prepared(st, sql)) == NULL)
 		return store_fail(st, what);
 	sqlite3_bind_text(s, 1, digest, -1, SQLITE_STATIC);
 	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -1015,7 +1041,7 @@ store_blob_get(struct sqlite_store *st, const char *sql, const char *digest,
 		memcpy(*body, sqlite3_column_blob(s, 0), *len);
 		(*body)[*len] = '\0';
 	}
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	if (rc == SQLITE_ROW)
 		return STORE_OK;
 	return rc == SQLITE_DONE ? STORE_NOT_FOUND : store_fail(st, what);
