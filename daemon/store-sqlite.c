@@ -378,9 +378,9 @@ sqlite_store_open(const char *state_dir, char *err, size_t errlen)
 	 * a page, and each page written to the log costs two system calls.
 	 * A batch's pages stay in memory until its commit (up to 8 MiB):
 	 * pages spilled to the log early and changed again are written
-	 * twice.  Each operation in a batch is a savepoint, whose journal
-	 * of pages as they were is kept in memory, not in a temporary
-	 * file written page by page.
+	 * twice.  Each operation in a batch but an envelope's add is a
+	 * savepoint, whose journal of pages as they were is kept in
+	 * memory, not in a temporary file written page by page.
 	 */
 	if (store_exec(st, "PRAGMA page_size = 16384; "
 	    "PRAGMA journal_mode = WAL; PRAGMA cache_spill = 512; "
