@@ -505,9 +505,10 @@ static void	server_commit(evutil_socket_t, short, void *);
 #define SERVER_TRIM_EVERY	5.0
 
 /*
- * Nothing left to do: give the memory a burst of large documents left
- * free in the allocator's arenas back to the system, so that the
- * daemon's footprint follows its load rather than its busiest minute.
+ * Nothing left to do: give the store's cache and the memory a burst of
+ * large documents left free in the allocator's arenas back to the
+ * system, so that the daemon's footprint follows its load rather than
+ * its busiest minute.
  */
 static void
 server_idle(struct server *srv)
@@ -517,6 +518,7 @@ server_idle(struct server *srv)
 	if (now - srv->trimmed_at < SERVER_TRIM_EVERY)
 		return;
 	srv->trimmed_at = now;
+	store_release_memory(srv->store);
 #if defined(HAVE_JEMALLOC)
 	(void)mallctl("arena." SERVER_STR(MALLCTL_ARENAS_ALL) ".purge", NULL,
 	    NULL, NULL, 0);

@@ -405,3 +405,10 @@ pg_store_sync(struct pg_store *st)
 	(void)st;
 	return 0;
 }
+
+/* The server holds the cache; a connection keeps only its last result. */
+void
+pg_store_release_memory(struct pg_store *st)
+{
+	(void)st;
+}

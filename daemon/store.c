@@ -193,6 +193,12 @@ store_in_batch(struct store *st)
 	DISPATCH0(st, in_batch);
 }
 
+void
+store_release_memory(struct store *st)
+{
+	DISPATCH_VOID0(st, release_memory);
+}
+
 enum store_status
 store_defer_sync(struct store *st)
 {

@@ -149,6 +149,10 @@ int		  store_in_batch(struct store *);
 enum store_status store_defer_sync(struct store *);
 int		  store_sync(struct store *);
 
+/* Give back what the store's caches hold but are not using: for an idle
+ * daemon, whose footprint should follow its load.  Not during a batch. */
+void		  store_release_memory(struct store *);
+
 /* Enroll: use the token (role enroll) and add the agent, atomically. */
 enum store_status store_enroll(struct store *,
 		    const unsigned char hash[STORE_HASH_LEN], time_t now,
