@@ -16,12 +16,11 @@
 
 #include "encode.h"
 #include "envelope.h"
+#include "envelope-read.h"
 #include "jsonutil.h"
 #include "keys.h"
 #include "log.h"
 #include "xmalloc.h"
-
-#define ENVELOPE_MAX_SIGNATURES	16
 
 unsigned char *
 envelope_pae(const char *type, const void *body, size_t len, size_t *outlen)
@@ -110,62 +109,57 @@ envelope_verify_keyid(const char *text, size_t textlen, EVP_PKEY *key,
     const char *keyid_hex, const char *type, unsigned char **payload,
     size_t *len, char *err, size_t errlen)
 {
-	struct json_object	*env, *sigs, *s;
+	struct envelope_fields	 f;
+	const struct envelope_sig *s;
 	enum envelope_status	 st = ENVELOPE_SYNTAX;
-	const char		*ptype, *b64, *keyid, *sigb64;
 	unsigned char		*body = NULL, *sig = NULL, *pae = NULL;
-	size_t			 bodylen, siglen, paelen, i, n;
-	char			 want[KEYS_KEYID_HEXLEN], jerr[128];
+	size_t			 bodylen, siglen, paelen, i;
+	char			 want[KEYS_KEYID_HEXLEN];
 	int			 seen = 0;
 
 	*payload = NULL;
 	*len = 0;
-	if ((env = jsonutil_parse(text, textlen, jerr, sizeof(jerr))) == NULL) {
-		snprintf(err, errlen, "envelope is not valid JSON: %s", jerr);
-		return ENVELOPE_SYNTAX;
-	}
-	if (!json_object_is_type(env, json_type_object) ||
-	    jsonutil_get_string(env, "payloadType", &ptype) == -1 ||
-	    jsonutil_get_string(env, "payload", &b64) == -1 ||
-	    jsonutil_get_array(env, "signatures", &sigs) == -1) {
+	if (envelope_read(text, textlen, &f, err, errlen) == -1)
+		goto out;
+	if (!f.has_type || !f.has_payload || !f.has_sigs) {
 		snprintf(err, errlen, "envelope needs string members "
 		    "payloadType and payload and an array signatures");
 		goto out;
 	}
-	if (strcmp(ptype, type) != 0) {
-		snprintf(err, errlen, "payloadType is \"%.64s\", expected "
-		    "\"%s\"", ptype, type);
+	if (!envelope_span_is(&f.type, type)) {
+		snprintf(err, errlen, "payloadType is \"%.*s\", expected "
+		    "\"%s\"", (int)(f.type.len < 64 ? f.type.len : 64),
+		    f.type.p, type);
 		st = ENVELOPE_TYPE;
 		goto out;
 	}
-	if (base64_decode(b64, strlen(b64), &body, &bodylen) == -1) {
+	if (base64_decode(f.payload.p, f.payload.len, &body, &bodylen) ==
+	    -1) {
 		snprintf(err, errlen, "payload is not base64");
 		goto out;
 	}
-	n = json_object_array_length(sigs);
-	if (n == 0 || n > ENVELOPE_MAX_SIGNATURES) {
+	if (f.nsigs == 0 || f.nsigs > ENVELOPE_MAX_SIGNATURES) {
 		snprintf(err, errlen, "envelope has %zu signatures (1 to %d "
-		    "allowed)", n, ENVELOPE_MAX_SIGNATURES);
+		    "allowed)", f.nsigs, ENVELOPE_MAX_SIGNATURES);
 		goto out;
 	}
 	if (keyid_hex != NULL)
 		snprintf(want, sizeof(want), "%s", keyid_hex);
 	else
 		keys_keyid(key, want);
-	pae = envelope_pae(ptype, body, bodylen, &paelen);
-	for (i = 0; i < n; i++) {
-		s = json_object_array_get_idx(sigs, i);
-		if (jsonutil_get_string(s, "sig", &sigb64) == -1) {
+	pae = envelope_pae(type, body, bodylen, &paelen);
+	for (i = 0; i < f.nsigs; i++) {
+		s = &f.sigs[i];
+		if (!s->has_sig) {
 			snprintf(err, errlen, "signatures[%zu] has no sig", i);
 			goto out;
 		}
 		/* keyid is optional in DSSE, but ours always carry one. */
-		if (jsonutil_get_string(s, "keyid", &keyid) == -1 ||
-		    strcmp(keyid, want) != 0)
+		if (!s->has_keyid || !envelope_span_is(&s->keyid, want))
 			continue;
 		seen = 1;
 		free(sig);
-		if (base64_decode(sigb64, strlen(sigb64), &sig, &siglen) == -1) {
+		if (base64_decode(s->sig.p, s->sig.len, &sig, &siglen) == -1) {
 			snprintf(err, errlen, "signatures[%zu].sig is not "
 			    "base64", i);
 			goto out;
@@ -190,7 +184,7 @@ out:
 	free(body);
 	free(sig);
 	free(pae);
-	json_object_put(env);
+	envelope_read_clear(&f);
 	return st;
 }
 
@@ -198,23 +192,20 @@ int
 envelope_payload_unverified(const char *text, size_t textlen,
     unsigned char **payload, size_t *len, char *err, size_t errlen)
 {
-	struct json_object	*env;
-	const char		*b64;
-	char			 jerr[128];
+	struct envelope_fields	 f;
 	int			 rc = -1;
 
 	*payload = NULL;
 	*len = 0;
-	if ((env = jsonutil_parse(text, textlen, jerr, sizeof(jerr))) == NULL) {
-		snprintf(err, errlen, "envelope is not valid JSON: %s", jerr);
-		return -1;
-	}
-	if (jsonutil_get_string(env, "payload", &b64) == -1)
+	if (envelope_read(text, textlen, &f, err, errlen) == -1)
+		;
+	else if (!f.has_payload)
 		snprintf(err, errlen, "envelope has no string member payload");
-	else if (base64_decode(b64, strlen(b64), payload, len) == -1)
+	else if (base64_decode(f.payload.p, f.payload.len, payload, len) ==
+	    -1)
 		snprintf(err, errlen, "payload is not base64");
 	else
 		rc = 0;
-	json_object_put(env);
+	envelope_read_clear(&f);
 	return rc;
 }

@@ -23,6 +23,7 @@
 
 #include "encode.h"
 #include "envelope.h"
+#include "envelope-read.h"
 #include "jsonutil.h"
 #include "keys.h"
 #include "tmpdir.h"
@@ -212,6 +213,140 @@ test_malformed_envelopes(void **state)
 	EVP_PKEY_free(key);
 }
 
+static int
+spans_equal(const struct envelope_span *a, const struct envelope_span *b)
+{
+	return a->len == b->len && memcmp(a->p, b->p, a->len) == 0;
+}
+
+/* text read by envelope_read() gives what json-c reads in it; returns
+ * whether the one-pass reader read it. */
+static int
+read_as_json_does(const char *text)
+{
+	struct envelope_fields	 a, b;
+	char			 err[256];
+	size_t			 i;
+	int			 simple;
+
+	simple = envelope_read_simple(text, strlen(text), &a) == 0;
+	if (!simple && envelope_read(text, strlen(text), &a, err,
+	    sizeof(err)) == -1) {
+		assert_int_equal(envelope_read_json(text, strlen(text), &b,
+		    err, sizeof(err)), -1);
+		envelope_read_clear(&b);
+		return 0;
+	}
+	assert_int_equal(envelope_read_json(text, strlen(text), &b, err,
+	    sizeof(err)), 0);
+	assert_int_equal(a.has_type, b.has_type);
+	assert_int_equal(a.has_payload, b.has_payload);
+	assert_int_equal(a.has_sigs, b.has_sigs);
+	assert_int_equal(a.nsigs, b.nsigs);
+	assert_true(!a.has_type || spans_equal(&a.type, &b.type));
+	assert_true(!a.has_payload || spans_equal(&a.payload, &b.payload));
+	for (i = 0; i < a.nsigs && i < ENVELOPE_MAX_SIGNATURES; i++) {
+		assert_int_equal(a.sigs[i].has_keyid, b.sigs[i].has_keyid);
+		assert_int_equal(a.sigs[i].has_sig, b.sigs[i].has_sig);
+		assert_true(!a.sigs[i].has_keyid ||
+		    spans_equal(&a.sigs[i].keyid, &b.sigs[i].keyid));
+		assert_true(!a.sigs[i].has_sig ||
+		    spans_equal(&a.sigs[i].sig, &b.sigs[i].sig));
+	}
+	envelope_read_clear(&a);
+	envelope_read_clear(&b);
+	return simple;
+}
+
+/* The text with every from replaced by to, allocated. */
+static char *
+replace_all(const char *text, const char *from, const char *to)
+{
+	char		*out = xstrdup(""), *next;
+	const char	*p = text, *q;
+
+	while ((q = strstr(p, from)) != NULL) {
+		next = xasprintf("%s%.*s%s", out, (int)(q - p), p, to);
+		free(out);
+		out = next;
+		p = q + strlen(from);
+	}
+	next = xasprintf("%s%s", out, p);
+	free(out);
+	return next;
+}
+
+/*
+ * Envelopes as signers write them take the one-pass reader; any other
+ * text goes to json-c.  Both give the same members either way, and
+ * verification the same verdict.
+ */
+static void
+test_two_readers_agree(void **state)
+{
+	EVP_PKEY	*key = keys_generate();
+	/* Its base64 holds a slash and a plus. */
+	const char	*doc = "{\"note\":\"\x3f\x3f\x3f\x3e\x3e\x3e\"}";
+	char		*env, *text, *body, err[256];
+	size_t		 i;
+	struct {
+		const char	*from, *to;
+		int		 simple;
+		enum envelope_status verdict;
+	} v[] = {
+		{ NULL, NULL, 1, ENVELOPE_OK },
+		{ ",", " ,\r\n\t", 1, ENVELOPE_OK },
+		{ ":", " : ", 1, ENVELOPE_OK },
+		{ "/", "\\/", 0, ENVELOPE_OK },		/* an escape */
+		{ "{\"payloadType\"", "{\"x\":[1,null],\"payloadType\"",
+		    0, ENVELOPE_OK },				/* another member */
+		{ "{\"payloadType\"", "{\"payload\":\"e30=\",\"payloadType\"",
+		    0, ENVELOPE_OK },		/* twice: json-c keeps the last */
+		{ "[{", "[{\"sig\":\"AA==\"},{", 0, ENVELOPE_OK },
+		{ "\"keyid\"", "\"keyid\":\"k\",\"keyid\"", 0, ENVELOPE_OK },
+		{ "]}", "]}x", 0, ENVELOPE_SYNTAX },		/* after the end */
+		{ "]}", "]", 0, ENVELOPE_SYNTAX },
+		{ "\"payloadType\"", "\"payloadTyp\\u0065\"", 0, ENVELOPE_OK },
+		{ "\"sig\"", "\"Sig\"", 0, ENVELOPE_SYNTAX },
+		{ TYPE, "text/plain", 1, ENVELOPE_TYPE },
+	};
+
+	env = envelope_sign(key, TYPE, doc, strlen(doc));
+	assert_non_null(strchr(env, '/'));
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		text = v[i].from == NULL ? xstrdup(env) :
+		    replace_all(env, v[i].from, v[i].to);
+		if (read_as_json_does(text) != v[i].simple)
+			fail_msg("%s: the one-pass reader %s it", text,
+			    v[i].simple ? "did not read" : "read");
+		if (verify(text, key, TYPE, err) != v[i].verdict)
+			fail_msg("%s: verified as %d, not %d (%s)", text,
+			    verify(text, key, TYPE, err), v[i].verdict, err);
+		free(text);
+	}
+	/* Seventeen signatures: over the limit, counted all the same. */
+	body = xstrdup("{\"sig\":\"AA==\",\"keyid\":\"k\"}");
+	for (i = 1; i < ENVELOPE_MAX_SIGNATURES + 1; i++) {
+		text = xasprintf("%s,{\"sig\":\"AA==\",\"keyid\":\"k\"}",
+		    body);
+		free(body);
+		body = text;
+	}
+	text = xasprintf("{\"payloadType\":\"%s\",\"payload\":\"e30=\","
+	    "\"signatures\":[%s]}", TYPE, body);
+	assert_int_equal(read_as_json_does(text), 0);
+	assert_int_equal(verify(text, key, TYPE, err), ENVELOPE_SYNTAX);
+	assert_non_null(strstr(err, "17 signatures"));
+	free(text);
+	free(body);
+	/* Not JSON at all: the same sentence as before there were two. */
+	assert_int_equal(verify("{\"payload\":", key, TYPE, err),
+	    ENVELOPE_SYNTAX);
+	assert_non_null(strstr(err, "envelope is not valid JSON"));
+	free(env);
+	EVP_PKEY_free(key);
+}
+
 static void
 test_keys_files(void **state)
 {
@@ -369,6 +504,7 @@ main(void)
 		cmocka_unit_test(test_sign_verify),
 		cmocka_unit_test(test_every_flipped_byte_is_refused),
 		cmocka_unit_test(test_malformed_envelopes),
+		cmocka_unit_test(test_two_readers_agree),
 		cmocka_unit_test(test_keys_files),
 		cmocka_unit_test(test_openssl_cross_check),
 	};
