@@ -26,15 +26,6 @@ envelope_span_is(const struct envelope_span *s, const char *want)
 	return s->len == n && memcmp(s->p, want, n) == 0;
 }
 
-static const char *
-skip_ws(const char *p, const char *end)
-{
-	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' ||
-	    *p == '\r'))
-		p++;
-	return p;
-}
-
 /* A string of printable ASCII without escapes: its bytes in s, and what
  * follows its closing quote; NULL for any other. */
 static const char *
@@ -62,19 +53,19 @@ simple_string(const char *p, const char *end, struct envelope_span *s)
 static const char *
 simple_key(const char *p, const char *end, struct envelope_span *key)
 {
-	if ((p = simple_string(skip_ws(p, end), end, key)) == NULL)
+	if ((p = simple_string(jsonutil_skip_ws(p, end), end, key)) == NULL)
 		return NULL;
-	p = skip_ws(p, end);
+	p = jsonutil_skip_ws(p, end);
 	if (p == end || *p != ':')
 		return NULL;
-	return skip_ws(p + 1, end);
+	return jsonutil_skip_ws(p + 1, end);
 }
 
 /* After a member or element: 1 past a comma, 0 past close, -1 else. */
 static int
 simple_next(const char **pp, const char *end, char close)
 {
-	const char	*p = skip_ws(*pp, end);
+	const char	*p = jsonutil_skip_ws(*pp, end);
 
 	if (p == end || (*p != ',' && *p != close))
 		return -1;
@@ -88,7 +79,7 @@ simple_sig(const char *p, const char *end, struct envelope_sig *s)
 	struct envelope_span	 key;
 	int			 more;
 
-	p = skip_ws(p, end);
+	p = jsonutil_skip_ws(p, end);
 	if (p == end || *p++ != '{')
 		return NULL;
 	do {
@@ -135,7 +126,7 @@ envelope_read_simple(const char *text, size_t len, struct envelope_fields *f)
 	int			 more;
 
 	memset(&r, 0, sizeof(r));
-	p = skip_ws(text, end);
+	p = jsonutil_skip_ws(text, end);
 	if (p == end || *p++ != '{')
 		return -1;
 	do {
@@ -157,7 +148,7 @@ envelope_read_simple(const char *text, size_t len, struct envelope_fields *f)
 			return -1;
 	} while (more);
 	if (!r.has_type || !r.has_payload || !r.has_sigs ||
-	    skip_ws(p, end) != end)
+	    jsonutil_skip_ws(p, end) != end)
 		return -1;
 	*f = r;
 	return 0;

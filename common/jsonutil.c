@@ -133,8 +133,7 @@ jsonutil_parse(const char *buf, size_t len, char *err, size_t errlen)
 		return NULL;
 	}
 	json_tokener_free(tok);
-	while (end < len && strchr(" \t\r\n", buf[end]) != NULL)
-		end++;
+	end = (size_t)(jsonutil_skip_ws(buf + end, buf + len) - buf);
 	if (end < len) {
 		snprintf(err, errlen, "unexpected data after JSON value at "
 		    "offset %zu", end);
@@ -142,6 +141,15 @@ jsonutil_parse(const char *buf, size_t len, char *err, size_t errlen)
 		return NULL;
 	}
 	return obj;
+}
+
+const char *
+jsonutil_skip_ws(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' ||
+	    *p == '\r'))
+		p++;
+	return p;
 }
 
 size_t

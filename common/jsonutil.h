@@ -24,6 +24,10 @@ struct json_object *jsonutil_parse(const char *buf, size_t len,
  * names no offset. */
 size_t	jsonutil_error_line(const char *buf, size_t len, const char *err);
 
+/* Past the JSON whitespace at p, for scanners of text already parsed or
+ * about to be. */
+const char *jsonutil_skip_ws(const char *p, const char *end);
+
 /* Typed member access: 0 and *out set, or -1 when the member is missing
  * or has another type. */
 int	jsonutil_get_string(struct json_object *, const char *key,

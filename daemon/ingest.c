@@ -127,15 +127,6 @@ struct span {
 	size_t		 len;
 };
 
-static const char *
-json_ws(const char *p, const char *end)
-{
-	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' ||
-	    *p == '\r'))
-		p++;
-	return p;
-}
-
 /* p at '"': past the closing quote. */
 static const char *
 json_string_end(const char *p, const char *end)
@@ -180,23 +171,23 @@ json_members(const char *p, const char *end,
 {
 	const char	*k, *ke, *v, *ve;
 
-	p = json_ws(p, end);
+	p = jsonutil_skip_ws(p, end);
 	if (p >= end || *p != '{')
 		return -1;
-	p = json_ws(p + 1, end);
+	p = jsonutil_skip_ws(p + 1, end);
 	while (p < end && *p == '"') {
 		k = p + 1;
 		ke = json_string_end(p, end) - 1;
-		p = json_ws(ke + 1, end);
+		p = jsonutil_skip_ws(ke + 1, end);
 		if (p >= end || *p != ':')
 			return -1;
-		v = json_ws(p + 1, end);
+		v = jsonutil_skip_ws(p + 1, end);
 		ve = json_value_end(v, end);
 		if (fn(k, (size_t)(ke - k), v, (size_t)(ve - v), arg) == -1)
 			return -1;
-		p = json_ws(ve, end);
+		p = jsonutil_skip_ws(ve, end);
 		if (p < end && *p == ',')
-			p = json_ws(p + 1, end);
+			p = jsonutil_skip_ws(p + 1, end);
 	}
 	return 0;
 }
