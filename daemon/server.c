@@ -116,6 +116,7 @@ struct server {
 	struct pendingq			 pending;
 	struct event			*commit_ev;
 	struct event			*drain_ev;
+	struct event			*trim_ev;	/* a trim put off */
 	time_t				 drain_until;
 	int				 draining;
 	int				 commit_scheduled;
@@ -513,10 +514,21 @@ static void	server_commit(evutil_socket_t, short, void *);
 static void
 server_idle(struct server *srv)
 {
-	double	now = metrics_now();
+	struct timeval	tv;
+	double		now = metrics_now(), wait;
 
-	if (now - srv->trimmed_at < SERVER_TRIM_EVERY)
+	if ((wait = srv->trimmed_at + SERVER_TRIM_EVERY - now) > 0) {
+		/* Trimmed moments ago: again once the interval is over, if
+		 * nothing came in by then, or a burst that just ended would
+		 * keep its memory until the next one. */
+		if (!evtimer_pending(srv->trim_ev, NULL)) {
+			tv.tv_sec = (time_t)wait;
+			tv.tv_usec = (suseconds_t)((wait - (double)tv.tv_sec) *
+			    1e6);
+			evtimer_add(srv->trim_ev, &tv);
+		}
 		return;
+	}
 	srv->trimmed_at = now;
 	store_release_memory(srv->store);
 #if defined(HAVE_JEMALLOC)
@@ -525,6 +537,18 @@ server_idle(struct server *srv)
 #elif defined(__GLIBC__)
 	malloc_trim(0);
 #endif
+}
+
+static void
+server_trim_later(evutil_socket_t fd, short what, void *arg)
+{
+	struct server	*srv = arg;
+
+	(void)fd;
+	(void)what;
+	if (!srv->syncing && TAILQ_EMPTY(&srv->pending) &&
+	    workers_pending(srv->workers) == 0)
+		server_idle(srv);
 }
 
 static void
@@ -732,7 +756,8 @@ server_start(struct event_base *base, const struct daemon_conf *conf,
 	evhttp_set_gencb(srv->http, server_dispatch, srv);
 	server_limits(srv);
 	if ((srv->commit_ev = event_new(base, -1, 0, server_commit,
-	    srv)) == NULL)
+	    srv)) == NULL ||
+	    (srv->trim_ev = evtimer_new(base, server_trim_later, srv)) == NULL)
 		fatalx("event_new failed");
 	srv->workers = workers_start(base, server_nworkers(conf));
 	if (store_defer_sync(srv->store) != STORE_OK)
@@ -907,6 +932,8 @@ server_free(struct server *srv)
 		event_free(srv->commit_ev);
 	if (srv->drain_ev != NULL)
 		event_free(srv->drain_ev);
+	if (srv->trim_ev != NULL)
+		event_free(srv->trim_ev);
 	store_close(srv->store);
 	ingest_keys_free(srv->keys);
 	SSL_CTX_free(srv->ctx);
