@@ -1215,6 +1215,15 @@ sqlite_store_defer_sync(struct sqlite_store *st)
 		return STORE_ERROR;
 	}
 	sqlite3_busy_timeout(st->ckpt, 1000);
+	/* A connection learns that the database is in WAL mode when it
+	 * first reads it; until then sqlite3_wal_checkpoint_v2() on it
+	 * returns SQLITE_OK having done nothing, and the log grows for as
+	 * long as the daemon runs. */
+	if (sqlite3_exec(st->ckpt, "SELECT count(*) FROM sqlite_master",
+	    NULL, NULL, NULL) != SQLITE_OK) {
+		log_warnx("store: %s: %s", st->path, sqlite3_errmsg(st->ckpt));
+		return STORE_ERROR;
+	}
 	return STORE_OK;
 }
 

@@ -9,6 +9,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <sys/stat.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -357,6 +359,42 @@ test_deferred_sync(void **state)
 	assert_int_equal(store_agent_get(st, "ag_y", &a), STORE_NOT_FOUND);
 }
 
+/* Deferred sync checkpoints the log from its own connection: the log's
+ * pages reach the database file, so the log can start over.  (That
+ * connection once never read the database, so SQLite took it for one
+ * not in WAL mode and its checkpoints did nothing.) */
+static void
+test_deferred_sync_checkpoints(void **state)
+{
+	struct store		*st = *state;
+	struct store_token	 t = new_token(ROLE_ENROLL, 1, 0);
+	unsigned char		 hash[STORE_HASH_LEN] = { 9 };
+	struct stat		 sb;
+	char			*db;
+
+	if (test_store_pg())
+		skip();
+	assert_int_equal(store_defer_sync(st), STORE_OK);
+	/* 24 MB in the log, over the 16 MiB that calls for a checkpoint,
+	 * from a connection that will not checkpoint it itself. */
+	assert_int_equal(test_store_sql(dir, "PRAGMA wal_autocheckpoint = 0;"
+	    "INSERT INTO meta VALUES ('test.bulk', "
+	    "hex(zeroblob(12000000)))"), 0);
+	db = xasprintf("%s/exhibit.db", dir);
+	assert_int_equal(stat(db, &sb), 0);
+	assert_true(sb.st_size < 8 * 1024 * 1024);
+	/* A commit of the store's own tells it how long the log is. */
+	assert_int_equal(store_batch_begin(st), STORE_OK);
+	assert_int_equal(store_token_add(st, &t, hash), STORE_OK);
+	assert_int_equal(store_batch_commit(st), STORE_OK);
+	assert_int_equal(store_sync(st), 0);
+	assert_int_equal(stat(db, &sb), 0);
+	if (sb.st_size < 24 * 1000 * 1000)
+		fail_msg("the database file is %lld bytes: the log was not "
+		    "checkpointed", (long long)sb.st_size);
+	free(db);
+}
+
 int
 main(void)
 {
@@ -371,6 +409,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_deferred_sync, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_deferred_sync_checkpoints,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_drift_unresolved, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_persistence_and_versions,
