@@ -1192,6 +1192,7 @@ enum store_status
 sqlite_store_defer_sync(struct sqlite_store *st)
 {
 	char	*wal;
+	int	 rc;
 
 	/* NORMAL in WAL mode: a commit appends to the log without fsync.
 	 * The log is made durable by sqlite_store_sync(), checkpoints by the
@@ -1200,6 +1201,14 @@ sqlite_store_defer_sync(struct sqlite_store *st)
 		return STORE_ERROR;
 	/* Replaces the automatic checkpoint, which would run here. */
 	st->ckpt_frames = STORE_CHECKPOINT_BYTES / store_page_size(st);
+	/* A burst leaves the log long; when it starts over, the file is
+	 * cut back to what a checkpoint interval writes. */
+	wal = xasprintf("PRAGMA journal_size_limit = %d",
+	    STORE_CHECKPOINT_BYTES);
+	rc = store_exec(st, wal);
+	free(wal);
+	if (rc == -1)
+		return STORE_ERROR;
 	sqlite3_wal_hook(st->db, store_wal_hook, st);
 	wal = xasprintf("%s-wal", st->path);
 	st->walfd = open(wal, O_RDONLY | O_CLOEXEC);

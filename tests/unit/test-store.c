@@ -370,7 +370,7 @@ test_deferred_sync_checkpoints(void **state)
 	struct store_token	 t = new_token(ROLE_ENROLL, 1, 0);
 	unsigned char		 hash[STORE_HASH_LEN] = { 9 };
 	struct stat		 sb;
-	char			*db;
+	char			*db, *wal;
 
 	if (test_store_pg())
 		skip();
@@ -392,6 +392,17 @@ test_deferred_sync_checkpoints(void **state)
 	if (sb.st_size < 24 * 1000 * 1000)
 		fail_msg("the database file is %lld bytes: the log was not "
 		    "checkpointed", (long long)sb.st_size);
+	/* The next commit starts the log over, and cuts its file back. */
+	t = new_token(ROLE_ENROLL, 1, 0);
+	hash[0] = 10;
+	assert_int_equal(store_token_add(st, &t, hash), STORE_OK);
+	assert_int_equal(store_sync(st), 0);
+	wal = xasprintf("%s-wal", db);
+	assert_int_equal(stat(wal, &sb), 0);
+	if (sb.st_size > 16 * 1024 * 1024)
+		fail_msg("the log is %lld bytes after it started over",
+		    (long long)sb.st_size);
+	free(wal);
 	free(db);
 }
 
