@@ -594,6 +594,9 @@ server_commit(evutil_socket_t fd, short ev, void *arg)
 		server_answer(srv, &srv->pending, 0);
 		return;
 	}
+	/* No sync job is out and no batch open: the moment to let a log
+	 * that the background checkpoint cannot catch start over. */
+	store_restart_log(srv->store);
 	/* Judging reads the committed documents; results need no fsync of
 	 * their own (they are derived, and rebuilt if lost). */
 	for (i = 0; i < srv->nstored; i++)

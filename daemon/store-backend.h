@@ -45,6 +45,7 @@ int	sqlite_store_in_batch(struct sqlite_store *);
 enum store_status	sqlite_store_defer_sync(struct sqlite_store *);
 int	sqlite_store_sync(struct sqlite_store *);
 void	sqlite_store_release_memory(struct sqlite_store *);
+void	sqlite_store_restart_log(struct sqlite_store *);
 enum store_status	sqlite_store_enroll(struct sqlite_store *,
 		    const unsigned char hash[STORE_HASH_LEN], time_t now,
 		    struct store_agent *agent, struct store_token *token);
@@ -224,6 +225,7 @@ int	pg_store_in_batch(struct pg_store *);
 enum store_status	pg_store_defer_sync(struct pg_store *);
 int	pg_store_sync(struct pg_store *);
 void	pg_store_release_memory(struct pg_store *);
+void	pg_store_restart_log(struct pg_store *);
 enum store_status	pg_store_enroll(struct pg_store *,
 		    const unsigned char hash[STORE_HASH_LEN], time_t now,
 		    struct store_agent *agent, struct store_token *token);

@@ -406,6 +406,13 @@ pg_store_sync(struct pg_store *st)
 	return 0;
 }
 
+/* The server keeps its own log. */
+void
+pg_store_restart_log(struct pg_store *st)
+{
+	(void)st;
+}
+
 /* The server holds the cache; a connection keeps only its last result. */
 void
 pg_store_release_memory(struct pg_store *st)

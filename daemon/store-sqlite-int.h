@@ -43,6 +43,7 @@ struct sqlite_store {
 	sqlite3		*ckpt;		/* a connection for checkpoints */
 	int		 wal_frames;	/* set by the writer, read by sync */
 	int		 ckpt_frames;	/* checkpoint once the log holds as many */
+	int		 restart_next;	/* restart_log: not before as many */
 
 	/* Ledger sizes: committed is set by the writer after each commit
 	 * that appended, durable by whoever makes that commit durable

@@ -1237,6 +1237,25 @@ sqlite_store_defer_sync(struct sqlite_store *st)
 }
 
 void
+sqlite_store_restart_log(struct sqlite_store *st)
+{
+	int	frames = __atomic_load_n(&st->wal_frames, __ATOMIC_RELAXED);
+
+	if (frames < st->ckpt_frames)
+		st->restart_next = 0;	/* it started over */
+	if (st->ckpt == NULL || st->batch || frames < 2 * st->ckpt_frames ||
+	    frames < st->restart_next)
+		return;
+	/* A reader of an old snapshot (an export) can keep the log from
+	 * starting over; then try again only once it grew by an interval,
+	 * not after every batch. */
+	st->restart_next = frames + st->ckpt_frames;
+	if (sqlite3_wal_checkpoint_v2(st->ckpt, NULL,
+	    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL) != SQLITE_OK)
+		log_warnx("store: checkpoint: %s", sqlite3_errmsg(st->ckpt));
+}
+
+void
 sqlite_store_release_memory(struct sqlite_store *st)
 {
 	if (!st->batch)

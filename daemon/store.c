@@ -194,6 +194,12 @@ store_in_batch(struct store *st)
 }
 
 void
+store_restart_log(struct store *st)
+{
+	DISPATCH_VOID0(st, restart_log);
+}
+
+void
 store_release_memory(struct store *st)
 {
 	DISPATCH_VOID0(st, release_memory);

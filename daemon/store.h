@@ -149,6 +149,16 @@ int		  store_in_batch(struct store *);
 enum store_status store_defer_sync(struct store *);
 int		  store_sync(struct store *);
 
+/*
+ * On the writing thread, between writes, with no store_sync() running:
+ * if the log has not started over for two checkpoint intervals, copy
+ * what it holds beyond the last checkpoint, so that the next commit
+ * starts it over.  Under load without a lull the background checkpoint
+ * never catches up with the writer, and the log would grow as long as
+ * the load lasts.  Costs an fsync of the database file when it acts.
+ */
+void		  store_restart_log(struct store *);
+
 /* Give back what the store's caches hold but are not using: for an idle
  * daemon, whose footprint should follow its load.  Not during a batch. */
 void		  store_release_memory(struct store *);

@@ -406,6 +406,55 @@ test_deferred_sync_checkpoints(void **state)
 	free(db);
 }
 
+static off_t
+file_size(const char *path)
+{
+	struct stat	sb;
+
+	assert_int_equal(stat(path, &sb), 0);
+	return sb.st_size;
+}
+
+static void
+add_token(struct store *st, unsigned char n)
+{
+	struct store_token	t = new_token(ROLE_ENROLL, 1, 0);
+	unsigned char		hash[STORE_HASH_LEN] = { n };
+
+	assert_int_equal(store_token_add(st, &t, hash), STORE_OK);
+}
+
+/* Under load without a lull the background checkpoint never catches up
+ * with the writer; store_restart_log() lets the log start over. */
+static void
+test_log_restarts_under_load(void **state)
+{
+	struct store	*st = *state;
+	char		*wal;
+
+	if (test_store_pg())
+		skip();
+	assert_int_equal(store_defer_sync(st), STORE_OK);
+	/* 40 MB in the log, over twice the checkpoint interval. */
+	assert_int_equal(test_store_sql(dir, "PRAGMA wal_autocheckpoint = 0;"
+	    "INSERT INTO meta VALUES ('test.bulk', "
+	    "hex(zeroblob(20000000)))"), 0);
+	add_token(st, 1);
+	assert_int_equal(store_sync(st), 0);
+	/* Written while that checkpoint ran: it is behind again. */
+	assert_int_equal(test_store_sql(dir, "PRAGMA wal_autocheckpoint = 0;"
+	    "UPDATE meta SET value = 'x' WHERE key = 'test.bulk'"), 0);
+	add_token(st, 2);
+	wal = xasprintf("%s/exhibit.db-wal", dir);
+	assert_true(file_size(wal) > 40 * 1000 * 1000);
+	store_restart_log(st);
+	add_token(st, 3);
+	if (file_size(wal) > 16 * 1024 * 1024)
+		fail_msg("the log is %lld bytes: it did not start over",
+		    (long long)file_size(wal));
+	free(wal);
+}
+
 int
 main(void)
 {
@@ -421,6 +470,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_deferred_sync, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_deferred_sync_checkpoints,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_log_restarts_under_load,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_drift_unresolved, setup,
 		    teardown),
