@@ -359,53 +359,6 @@ test_deferred_sync(void **state)
 	assert_int_equal(store_agent_get(st, "ag_y", &a), STORE_NOT_FOUND);
 }
 
-/* Deferred sync checkpoints the log from its own connection: the log's
- * pages reach the database file, so the log can start over.  (That
- * connection once never read the database, so SQLite took it for one
- * not in WAL mode and its checkpoints did nothing.) */
-static void
-test_deferred_sync_checkpoints(void **state)
-{
-	struct store		*st = *state;
-	struct store_token	 t = new_token(ROLE_ENROLL, 1, 0);
-	unsigned char		 hash[STORE_HASH_LEN] = { 9 };
-	struct stat		 sb;
-	char			*db, *wal;
-
-	if (test_store_pg())
-		skip();
-	assert_int_equal(store_defer_sync(st), STORE_OK);
-	/* 24 MB in the log, over the 16 MiB that calls for a checkpoint,
-	 * from a connection that will not checkpoint it itself. */
-	assert_int_equal(test_store_sql(dir, "PRAGMA wal_autocheckpoint = 0;"
-	    "INSERT INTO meta VALUES ('test.bulk', "
-	    "hex(zeroblob(12000000)))"), 0);
-	db = xasprintf("%s/exhibit.db", dir);
-	assert_int_equal(stat(db, &sb), 0);
-	assert_true(sb.st_size < 8 * 1024 * 1024);
-	/* A commit of the store's own tells it how long the log is. */
-	assert_int_equal(store_batch_begin(st), STORE_OK);
-	assert_int_equal(store_token_add(st, &t, hash), STORE_OK);
-	assert_int_equal(store_batch_commit(st), STORE_OK);
-	assert_int_equal(store_sync(st), 0);
-	assert_int_equal(stat(db, &sb), 0);
-	if (sb.st_size < 24 * 1000 * 1000)
-		fail_msg("the database file is %lld bytes: the log was not "
-		    "checkpointed", (long long)sb.st_size);
-	/* The next commit starts the log over, and cuts its file back. */
-	t = new_token(ROLE_ENROLL, 1, 0);
-	hash[0] = 10;
-	assert_int_equal(store_token_add(st, &t, hash), STORE_OK);
-	assert_int_equal(store_sync(st), 0);
-	wal = xasprintf("%s-wal", db);
-	assert_int_equal(stat(wal, &sb), 0);
-	if (sb.st_size > 16 * 1024 * 1024)
-		fail_msg("the log is %lld bytes after it started over",
-		    (long long)sb.st_size);
-	free(wal);
-	free(db);
-}
-
 static off_t
 file_size(const char *path)
 {
@@ -424,6 +377,56 @@ add_token(struct store *st, unsigned char n)
 	assert_int_equal(store_token_add(st, &t, hash), STORE_OK);
 }
 
+/* Deferred sync, and mb megabytes in the log from a connection of the
+ * test's own that does not checkpoint it (SQLite's automatic checkpoint
+ * would). */
+static void
+defer_with_log(struct store *st, int mb)
+{
+	char	*sql;
+
+	assert_int_equal(store_defer_sync(st), STORE_OK);
+	sql = xasprintf("PRAGMA wal_autocheckpoint = 0; INSERT INTO meta "
+	    "VALUES ('test.bulk', hex(zeroblob(%d)))", mb * 500 * 1000);
+	assert_int_equal(test_store_sql(dir, sql), 0);
+	free(sql);
+}
+
+/* Deferred sync checkpoints the log from its own connection: the log's
+ * pages reach the database file, so the log can start over.  (That
+ * connection once never read the database, so SQLite took it for one
+ * not in WAL mode and its checkpoints did nothing.) */
+static void
+test_deferred_sync_checkpoints(void **state)
+{
+	struct store	*st = *state;
+	char		*db, *wal;
+
+	if (test_store_pg())
+		skip();
+	/* Over the 16 MiB that calls for a checkpoint. */
+	defer_with_log(st, 24);
+	db = xasprintf("%s/exhibit.db", dir);
+	assert_true(file_size(db) < 8 * 1024 * 1024);
+	/* A commit of the store's own tells it how long the log is. */
+	assert_int_equal(store_batch_begin(st), STORE_OK);
+	add_token(st, 1);
+	assert_int_equal(store_batch_commit(st), STORE_OK);
+	assert_int_equal(store_sync(st), 0);
+	if (file_size(db) < 24 * 1000 * 1000)
+		fail_msg("the database file is %lld bytes: the log was not "
+		    "checkpointed", (long long)file_size(db));
+	/* The next commit starts the log over, and cuts its file back. */
+	add_token(st, 2);
+	assert_int_equal(store_sync(st), 0);
+	wal = xasprintf("%s-wal", db);
+	if (file_size(wal) > 16 * 1024 * 1024)
+		fail_msg("the log is %lld bytes after it started over",
+		    (long long)file_size(wal));
+	free(wal);
+	free(db);
+}
+
 /* Under load without a lull the background checkpoint never catches up
  * with the writer; store_restart_log() lets the log start over. */
 static void
@@ -434,11 +437,8 @@ test_log_restarts_under_load(void **state)
 
 	if (test_store_pg())
 		skip();
-	assert_int_equal(store_defer_sync(st), STORE_OK);
-	/* 40 MB in the log, over twice the checkpoint interval. */
-	assert_int_equal(test_store_sql(dir, "PRAGMA wal_autocheckpoint = 0;"
-	    "INSERT INTO meta VALUES ('test.bulk', "
-	    "hex(zeroblob(20000000)))"), 0);
+	/* Over twice the checkpoint interval. */
+	defer_with_log(st, 40);
 	add_token(st, 1);
 	assert_int_equal(store_sync(st), 0);
 	/* Written while that checkpoint ran: it is behind again. */
